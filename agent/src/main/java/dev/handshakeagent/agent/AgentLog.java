@@ -1,0 +1,42 @@
+package dev.handshakeagent.agent;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's log: its own (shaded) SLF4J with the simple binding, logger name {@code
+ * handshake-agent}, on stderr. Errors swallowed by hooks are logged at most once a minute, with a
+ * count, so a broken hook cannot flood the application's output.
+ */
+public final class AgentLog {
+  private static final Logger LOG = LoggerFactory.getLogger("handshake-agent");
+  private static final long ERROR_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - ERROR_INTERVAL_NANOS);
+  private static final AtomicLong errorsSinceLog = new AtomicLong();
+
+  private AgentLog() {}
+
+  public static void info(String message) {
+    LOG.info(message);
+  }
+
+  public static void warn(String message) {
+    LOG.warn(message);
+  }
+
+  /** A hook or the exporter swallowed {@code error}: logged rate-limited. */
+  public static void suppressed(Throwable error) {
+    long n = errorsSinceLog.incrementAndGet();
+    long last = lastErrorLog.get();
+    long now = System.nanoTime();
+    if (now - last >= ERROR_INTERVAL_NANOS && lastErrorLog.compareAndSet(last, now)) {
+      errorsSinceLog.set(0);
+      LOG.warn(
+          "suppressed " + n + " error(s) in the agent's hooks (the application was not affected);"
+              + " latest:",
+          error);
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.handshakeagent.agent.telemetry;
+
+import dev.handshakeagent.agent.tracking.Frame;
+import dev.handshakeagent.agent.tracking.HandshakeFacts;
+import dev.handshakeagent.agent.tracking.HandshakeRecord;
+import dev.handshakeagent.agent.tracking.HandshakeSink;
+import dev.handshakeagent.agent.tracking.HandshakeTracker;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The agent's one thread ({@code handshake-agent}): takes ended handshakes from a bounded queue,
+ * builds their spans, and once a second sweeps abandoned handshakes. Handshake threads only
+ * enqueue; when the queue is full the handshake is dropped and counted, never waited for.
+ *
+ * <p>The OpenTelemetry SDK is started lazily here, on the first handshake, so a JVM without TLS
+ * traffic pays nothing for it and the SDK never initialises TLS state before the application did.
+ */
+public final class HandshakeExporter implements HandshakeSink {
+
+  /** What the exporter needs from an SDK: a tracer provider and a flush. */
+  public interface Telemetry {
+    TracerProvider tracerProvider();
+
+    CompletableResultCode flush();
+
+    CompletableResultCode shutdown();
+  }
+
+  private static final int QUEUE_CAPACITY = 8192;
+  private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final AtomicLong enqueued = new AtomicLong();
+  private final AtomicLong processed = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Supplier<Telemetry> telemetryFactory;
+  private final boolean phases;
+  private final Consumer<String> warn;
+  private volatile HandshakeTracker tracker;
+  private volatile Telemetry telemetry;
+  private HandshakeSpans spans;
+  private volatile boolean running = true;
+  private Thread thread;
+
+  public HandshakeExporter(Supplier<Telemetry> telemetryFactory, boolean phases, Consumer<String> warn) {
+    this.telemetryFactory = telemetryFactory;
+    this.phases = phases;
+    this.warn = warn;
+  }
+
+  /** Starts the thread; {@code tracker} supplies facts and is swept. */
+  public void start(HandshakeTracker tracker) {
+    this.tracker = tracker;
+    thread = new Thread(this::run, "handshake-agent");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public void handshakeEnded(HandshakeRecord record) {
+    offer(record);
+  }
+
+  @Override
+  public void postHandshake(HandshakeRecord handshake, List<Frame> phases) {
+    offer(new PostHandshake(handshake, phases));
+  }
+
+  private void offer(Object item) {
+    if (queue.offer(item)) {
+      enqueued.incrementAndGet();
+    } else if (dropped.getAndIncrement() == 0) {
+      warn.accept(
+          "export queue full ("
+              + QUEUE_CAPACITY
+              + " handshakes): dropping handshakes until it drains; the count is reported at exit");
+    }
+  }
+
+  /** Handshakes dropped because the queue was full. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /**
+   * Waits until everything enqueued so far was turned into spans, then flushes the SDK. For tests and
+   * for shutdown.
+   */
+  public boolean flush(long timeout, TimeUnit unit) {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    long target = enqueued.get();
+    while (processed.get() < target) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    Telemetry t = telemetry;
+    if (t == null) {
+      return true;
+    }
+    return t.flush().join(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).isSuccess();
+  }
+
+  /** JVM exit: ends open handshakes as abandoned, exports what is queued, shuts the SDK down. */
+  public void shutdown(long timeout, TimeUnit unit) {
+    HandshakeTracker t = tracker;
+    if (t != null) {
+      t.abandonAll("JVM shutdown before the handshake finished");
+    }
+    flush(timeout, unit);
+    running = false;
+    if (dropped.get() > 0) {
+      warn.accept(dropped.get() + " handshakes were dropped because the export queue was full");
+    }
+    Telemetry tel = telemetry;
+    if (tel != null) {
+      tel.shutdown().join(timeout, unit);
+    }
+  }
+
+  private void run() {
+    long lastSweep = System.nanoTime();
+    while (running) {
+      try {
+        Object item = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (item != null) {
+          try {
+            export(item);
+          } finally {
+            processed.incrementAndGet();
+          }
+        }
+        long now = System.nanoTime();
+        if (now - lastSweep >= SWEEP_INTERVAL_NANOS) {
+          lastSweep = now;
+          tracker.sweep();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (Throwable t) {
+        tracker.suppressed(t);
+      }
+    }
+  }
+
+  private void export(Object item) {
+    if (spans == null) {
+      Telemetry t = telemetryFactory.get();
+      telemetry = t;
+      spans =
+          new HandshakeSpans(
+              t.tracerProvider().get(HandshakeSemconv.SCOPE, HandshakeExporter.class.getPackage().getImplementationVersion()),
+              phases);
+    }
+    if (item instanceof HandshakeRecord) {
+      HandshakeRecord r = (HandshakeRecord) item;
+      HandshakeFacts f = tracker.facts(r);
+      if (f == null) {
+        return;
+      }
+      SpanContext root = spans.export(r, f);
+      r.exportedRoot = root;
+    } else {
+      PostHandshake p = (PostHandshake) item;
+      Object root = p.handshake.exportedRoot;
+      if (phases && root instanceof SpanContext && ((SpanContext) root).isSampled()) {
+        spans.exportPostHandshake((SpanContext) root, p.phases);
+      }
+    }
+  }
+
+  private static final class PostHandshake {
+    final HandshakeRecord handshake;
+    final List<Frame> phases;
+
+    PostHandshake(HandshakeRecord handshake, List<Frame> phases) {
+      this.handshake = handshake;
+      this.phases = phases;
+    }
+  }
+}

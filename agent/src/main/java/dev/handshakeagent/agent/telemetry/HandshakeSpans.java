@@ -1,0 +1,277 @@
+package dev.handshakeagent.agent.telemetry;
+
+import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.*;
+
+import dev.handshakeagent.agent.tracking.Frame;
+import dev.handshakeagent.agent.tracking.HandshakeFacts;
+import dev.handshakeagent.agent.tracking.HandshakeRecord;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the spans of one ended handshake: the root span with its attributes, and one child span per
+ * phase, with the timestamps recorded on the handshake thread. Runs on the export thread only.
+ */
+final class HandshakeSpans {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private final Tracer tracer;
+  private final boolean phases;
+  /** Wall-clock epoch nanos at {@link #baseNanoTime}, so nanoTime stamps become span timestamps. */
+  private final long baseEpochNanos;
+  private final long baseNanoTime;
+
+  HandshakeSpans(Tracer tracer, boolean phases) {
+    this.tracer = tracer;
+    this.phases = phases;
+    Instant now = Instant.now();
+    this.baseNanoTime = System.nanoTime();
+    this.baseEpochNanos = TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+  }
+
+  private long epoch(long nanoTime) {
+    return baseEpochNanos + (nanoTime - baseNanoTime);
+  }
+
+  /** Exports {@code r}; returns the root's span context (for post-handshake phases). */
+  SpanContext export(HandshakeRecord r, HandshakeFacts f) {
+    String serverAddress = serverAddress(r, f);
+    String name =
+        r.isClient()
+            ? (serverAddress == null ? CLIENT_ROOT : CLIENT_ROOT + " " + serverAddress)
+            : SERVER_ROOT;
+    SpanBuilder b =
+        tracer
+            .spanBuilder(name)
+            .setNoParent()
+            .setSpanKind(SpanKind.INTERNAL)
+            .setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
+    List<Frame> frames = phases ? sorted(r.phases()) : List.of();
+    rootAttributes(b, r, f, serverAddress, frames);
+    Span root = b.startSpan();
+    if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED) {
+      String description =
+          r.outcome() == HandshakeRecord.Outcome.ABANDONED
+              ? "handshake abandoned: " + r.abandonReason()
+              : r.thrown() != null ? r.thrown().getMessage() : r.failureMessage();
+      root.setStatus(StatusCode.ERROR, description == null ? "" : description);
+      if (r.thrown() != null) {
+        root.recordException(r.thrown());
+      }
+    }
+    Map<Frame, Span> spans = new IdentityHashMap<>();
+    Frame failed = failedPhase(r);
+    for (Frame fr : frames) {
+      Frame parentFrame = fr.exportedParent();
+      Span parent = parentFrame == null ? root : spans.getOrDefault(parentFrame, root);
+      Span s = phaseSpan(fr, Context.root().with(parent));
+      if (fr == failed) {
+        s.setAttribute(ERROR_TYPE, errorType(r, f));
+        s.setStatus(StatusCode.ERROR);
+      }
+      spans.put(fr, s);
+    }
+    // End children after parents were started; ends carry their own timestamps.
+    for (Frame fr : frames) {
+      spans.get(fr).end(epoch(fr.endNanos()), TimeUnit.NANOSECONDS);
+    }
+    root.end(epoch(r.endNanos()), TimeUnit.NANOSECONDS);
+    return root.getSpanContext();
+  }
+
+  /** Post-handshake phases under the connection's last root span (already exported). */
+  void exportPostHandshake(SpanContext root, List<Frame> batch) {
+    Map<Frame, Span> spans = new IdentityHashMap<>();
+    Context rootContext = Context.root().with(Span.wrap(root));
+    List<Frame> frames = sorted(batch);
+    for (Frame fr : frames) {
+      Frame parentFrame = fr.exportedParent();
+      Span parent = parentFrame == null ? null : spans.get(parentFrame);
+      Span s = phaseSpan(fr, parent == null ? rootContext : Context.root().with(parent));
+      s.setAttribute(POST_HANDSHAKE, true);
+      spans.put(fr, s);
+    }
+    for (Frame fr : frames) {
+      spans.get(fr).end(epoch(fr.endNanos()), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private Span phaseSpan(Frame fr, Context parent) {
+    SpanBuilder b =
+        tracer
+            .spanBuilder(PhaseNames.spanName(fr))
+            .setParent(parent)
+            .setSpanKind(SpanKind.INTERNAL)
+            .setStartTimestamp(epoch(fr.startNanos()), TimeUnit.NANOSECONDS);
+    String message = PhaseNames.message(fr);
+    if (message != null) {
+      b.setAttribute(MESSAGE, "unknown".equals(message) ? PhaseNames.rawType(fr) : message);
+      b.setAttribute(DIRECTION, fr.kind() == Frame.Kind.SEND ? SEND : RECEIVE);
+    }
+    Span s = b.startSpan();
+    if (fr.error() != null) {
+      s.setStatus(StatusCode.ERROR, String.valueOf(fr.error().getMessage()));
+    }
+    return s;
+  }
+
+  private static List<Frame> sorted(List<Frame> frames) {
+    List<Frame> copy = new ArrayList<>(frames);
+    copy.sort(Comparator.comparingLong(Frame::startNanos));
+    return copy;
+  }
+
+  private static Frame failedPhase(HandshakeRecord r) {
+    if (r.outcome() == HandshakeRecord.Outcome.SUCCEEDED) {
+      return null;
+    }
+    Frame f = r.failedFrame();
+    if (f != null && !f.isExported()) {
+      f = f.exportedParent();
+    }
+    return f != null ? f : r.lastPhase();
+  }
+
+  private void rootAttributes(
+      SpanBuilder b, HandshakeRecord r, HandshakeFacts f, String serverAddress, List<Frame> frames) {
+    b.setAttribute(ROLE, r.isClient() ? "client" : "server");
+    b.setAttribute(API, r.isEngine() ? "SSLEngine" : "SSLSocket");
+    b.setAttribute(PROVIDER, "SunJSSE");
+    boolean ok = r.outcome() == HandshakeRecord.Outcome.SUCCEEDED;
+    b.setAttribute(TLS_ESTABLISHED, ok);
+    if (f.protocol != null) {
+      String p = f.protocol;
+      b.setAttribute(TLS_PROTOCOL_NAME, p.startsWith("SSL") ? "ssl" : "tls");
+      b.setAttribute(TLS_PROTOCOL_VERSION, p.replaceFirst("^(TLSv|SSLv|DTLSv)", ""));
+    }
+    put(b, TLS_CIPHER, f.cipherSuite);
+    put(b, TLS_CURVE, f.namedGroup);
+    if (ok) {
+      b.setAttribute(TLS_RESUMED, f.resumed);
+    }
+    put(b, TLS_NEXT_PROTOCOL, f.applicationProtocol);
+    X509Certificate[] serverChain = r.isClient() ? f.peerChain : f.localChain;
+    X509Certificate[] clientChain = r.isClient() ? f.localChain : f.peerChain;
+    if (serverChain != null) {
+      X509Certificate c = serverChain[0];
+      b.setAttribute(TLS_SERVER_SUBJECT, c.getSubjectX500Principal().getName());
+      b.setAttribute(TLS_SERVER_ISSUER, c.getIssuerX500Principal().getName());
+      b.setAttribute(TLS_SERVER_NOT_BEFORE, c.getNotBefore().toInstant().toString());
+      b.setAttribute(TLS_SERVER_NOT_AFTER, c.getNotAfter().toInstant().toString());
+      put(b, TLS_SERVER_HASH_SHA256, sha256(c));
+    }
+    if (clientChain != null) {
+      X509Certificate c = clientChain[0];
+      b.setAttribute(TLS_CLIENT_SUBJECT, c.getSubjectX500Principal().getName());
+      b.setAttribute(TLS_CLIENT_ISSUER, c.getIssuerX500Principal().getName());
+      b.setAttribute(TLS_CLIENT_NOT_BEFORE, c.getNotBefore().toInstant().toString());
+      b.setAttribute(TLS_CLIENT_NOT_AFTER, c.getNotAfter().toInstant().toString());
+      put(b, TLS_CLIENT_HASH_SHA256, sha256(c));
+    }
+    boolean certificateRequest = false;
+    boolean helloRetry = false;
+    for (Frame fr : r.phases()) {
+      String m = PhaseNames.message(fr);
+      certificateRequest |= "certificate_request".equals(m);
+      helloRetry |= "hello_retry_request".equals(m);
+    }
+    if (r.isClient()) {
+      b.setAttribute(CLIENT_AUTH, certificateRequest ? "requested" : "none");
+    } else {
+      put(b, CLIENT_AUTH, f.serverClientAuth);
+    }
+    b.setAttribute(HELLO_RETRY, helloRetry);
+    // Peer and addresses: from fields and socket getters only, never a reverse DNS lookup.
+    put(b, SERVER_ADDRESS, serverAddress);
+    if (r.isClient()) {
+      putPort(b, SERVER_PORT, f.peerPort);
+    } else {
+      putPort(b, SERVER_PORT, f.socketLocalPort);
+      if (f.socketPeerAddress != null) {
+        b.setAttribute(CLIENT_ADDRESS, f.socketPeerAddress.getHostAddress());
+        putPort(b, CLIENT_PORT, f.socketPeerPort);
+      } else if (f.peerHost != null) {
+        b.setAttribute(CLIENT_ADDRESS, f.peerHost);
+        putPort(b, CLIENT_PORT, f.peerPort);
+      }
+    }
+    if (f.socketPeerAddress != null) {
+      b.setAttribute(NETWORK_PEER_ADDRESS, f.socketPeerAddress.getHostAddress());
+      putPort(b, NETWORK_PEER_PORT, f.socketPeerPort);
+    }
+    if (!ok) {
+      b.setAttribute(ERROR_TYPE, errorType(r, f));
+      if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
+        put(b, ABANDON_REASON, r.abandonReason());
+      }
+      if (f.alertDescription != null) {
+        b.setAttribute(ALERT, f.alertDescription);
+        b.setAttribute(ALERT_ORIGIN, r.alertReceived() ? "peer" : "local");
+      }
+      Frame failed = failedPhase(r);
+      if (failed != null) {
+        b.setAttribute(FAILED_PHASE, PhaseNames.spanName(failed));
+      }
+    }
+  }
+
+  private static String serverAddress(HandshakeRecord r, HandshakeFacts f) {
+    if (f.requestedServerName != null) {
+      return f.requestedServerName;
+    }
+    return r.isClient() ? f.peerHost : null;
+  }
+
+  static String errorType(HandshakeRecord r, HandshakeFacts f) {
+    if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
+      return ABANDONED;
+    }
+    if (f.alertDescription != null) {
+      return f.alertDescription;
+    }
+    return r.thrown() != null ? r.thrown().getClass().getName() : "_OTHER";
+  }
+
+  private static void put(SpanBuilder b, AttributeKey<String> key, String value) {
+    if (value != null) {
+      b.setAttribute(key, value);
+    }
+  }
+
+  private static void putPort(SpanBuilder b, AttributeKey<Long> key, int port) {
+    if (port > 0) {
+      b.setAttribute(key, (long) port);
+    }
+  }
+
+  static String sha256(X509Certificate c) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(c.getEncoded());
+      char[] out = new char[d.length * 2];
+      for (int i = 0; i < d.length; i++) {
+        out[2 * i] = HEX[(d[i] >> 4) & 0xF];
+        out[2 * i + 1] = HEX[d[i] & 0xF];
+      }
+      return new String(out);
+    } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+      return null;
+    }
+  }
+}

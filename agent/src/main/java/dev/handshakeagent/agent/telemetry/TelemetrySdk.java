@@ -1,0 +1,120 @@
+package dev.handshakeagent.agent.telemetry;
+
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.api.common.AttributeKey;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Starts the agent's own OpenTelemetry SDK through the SDK's autoconfiguration, so every standard
+ * {@code OTEL_*} variable and {@code otel.*} system property works as documented by OpenTelemetry.
+ *
+ * <p>Defaults that differ from the SDK's: OTLP protocol {@code http/protobuf} (the SDK's own default
+ * is grpc, the official Java agent's is http/protobuf; this agent bundles no gRPC sender), metrics
+ * and logs exporters {@code none}, and a {@code service.name} derived from the main class or jar
+ * instead of {@code unknown_service:java}.
+ */
+public final class TelemetrySdk {
+  static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+
+  private TelemetrySdk() {}
+
+  /**
+   * Builds the SDK. {@code overrides} are {@code otel.*} pairs given as agent options (attach), which
+   * win over the JVM's own properties and environment.
+   */
+  public static OpenTelemetrySdk create(Map<String, String> overrides) {
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(TelemetrySdk::defaults)
+        .addPropertiesCustomizer(config -> overrides)
+        .addResourceCustomizer(
+            (resource, config) -> {
+              String name = resource.getAttribute(SERVICE_NAME);
+              if (name == null || name.startsWith("unknown_service")) {
+                return resource.merge(
+                    Resource.builder().put(SERVICE_NAME, defaultServiceName()).build());
+              }
+              return resource;
+            })
+        .setServiceClassLoader(TelemetrySdk.class.getClassLoader())
+        .disableShutdownHook()
+        .build()
+        .getOpenTelemetrySdk();
+  }
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new HashMap<>();
+    d.put("otel.exporter.otlp.protocol", "http/protobuf");
+    d.put("otel.metrics.exporter", "none");
+    d.put("otel.logs.exporter", "none");
+    return d;
+  }
+
+  /**
+   * {@code service.name} when none is configured: the jar's file name without {@code .jar} for
+   * {@code java -jar app.jar}, else the main class's simple name.
+   */
+  public static String defaultServiceName() {
+    String command = System.getProperty("sun.java.command", "").trim();
+    if (command.isEmpty()) {
+      return "java";
+    }
+    String main = command.split("\\s+")[0];
+    if (main.toLowerCase(Locale.ROOT).endsWith(".jar")) {
+      String file = main.substring(Math.max(main.lastIndexOf('/'), main.lastIndexOf('\\')) + 1);
+      return file.substring(0, file.length() - 4);
+    }
+    int slash = main.lastIndexOf('/');
+    if (slash >= 0) {
+      main = main.substring(slash + 1); // module/class form
+    }
+    return main.substring(main.lastIndexOf('.') + 1);
+  }
+
+  /**
+   * {@code host:port} of the OTLP endpoints the exporter sends to, read the way the SDK reads them,
+   * so the agent does not trace its own exporter's TLS handshakes.
+   */
+  public static Set<String> exporterPeers(Map<String, String> overrides) {
+    Set<String> peers = new HashSet<>();
+    for (String signal : new String[] {"traces", "metrics", "logs"}) {
+      String endpoint = setting("otel.exporter.otlp." + signal + ".endpoint", overrides);
+      if (endpoint == null) {
+        endpoint = setting("otel.exporter.otlp.endpoint", overrides);
+      }
+      if (endpoint == null) {
+        continue;
+      }
+      try {
+        URI uri = URI.create(endpoint.trim());
+        if (uri.getHost() != null) {
+          int port = uri.getPort();
+          if (port < 0) {
+            port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+          }
+          peers.add(uri.getHost() + ":" + port);
+        }
+      } catch (IllegalArgumentException ignored) {
+        // The SDK reports a bad endpoint itself.
+      }
+    }
+    return peers;
+  }
+
+  private static String setting(String key, Map<String, String> overrides) {
+    String v = overrides.get(key);
+    if (v == null) {
+      v = System.getProperty(key);
+    }
+    if (v == null) {
+      v = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_'));
+    }
+    return v == null || v.isBlank() ? null : v;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.handshakeagent.agent.tracking;
+
+/**
+ * One timed step of a handshake on one thread: a message consumed or produced, or the trust
+ * manager's chain validation. Frames nest the way the JDK nests the work (a TLS 1.3 server produces
+ * its whole first flight inside {@code consume(client_hello)}); a produce frame is named by the
+ * message it writes, and one that writes nothing is dropped, its children moving up to its parent.
+ *
+ * <p>Written by the handshake thread (or the SSLEngine delegated-task thread holding the engine
+ * lock), read by the export thread after the record ended.
+ */
+public final class Frame {
+  /** What the frame is. */
+  public enum Kind {
+    RECEIVE,
+    SEND,
+    VALIDATE_CHAIN
+  }
+
+  final HandshakeRecord record;
+  final Object context;
+  final Kind kind;
+  final Frame parent;
+  final long startNanos;
+  long endNanos;
+  /** Wire type of a received message, -1 otherwise. */
+  int wireType = -1;
+  /** A received server_hello carrying the HelloRetryRequest random. */
+  boolean helloRetry;
+  /**
+   * The JDK's {@code SSLHandshake} constant name of a sent message ({@code CLIENT_HELLO}), or
+   * {@code CHANGE_CIPHER_SPEC}; null while a producer frame has written nothing.
+   */
+  String jdkMessageName;
+
+  Throwable error;
+
+  Frame(HandshakeRecord record, Object context, Kind kind, Frame parent, long startNanos) {
+    this.record = record;
+    this.context = context;
+    this.kind = kind;
+    this.parent = parent;
+    this.startNanos = startNanos;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The nearest enclosing frame that is exported, or null when the root is the parent. */
+  public Frame exportedParent() {
+    Frame p = parent;
+    while (p != null && !p.isExported()) {
+      p = p.parent;
+    }
+    return p;
+  }
+
+  /** Whether this frame becomes a span: every frame but a producer that wrote nothing. */
+  public boolean isExported() {
+    return kind != Kind.SEND || jdkMessageName != null;
+  }
+
+  public int wireType() {
+    return wireType;
+  }
+
+  public boolean helloRetry() {
+    return helloRetry;
+  }
+
+  public String jdkMessageName() {
+    return jdkMessageName;
+  }
+
+  public long startNanos() {
+    return startNanos;
+  }
+
+  public long endNanos() {
+    return endNanos;
+  }
+
+  public Throwable error() {
+    return error;
+  }
+}

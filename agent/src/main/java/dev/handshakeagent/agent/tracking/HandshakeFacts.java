@@ -1,0 +1,176 @@
+package dev.handshakeagent.agent.tracking;
+
+import java.net.InetAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Plain values of one ended handshake, read on the export thread from the references its {@link
+ * HandshakeRecord} kept: the negotiated parameters, the certificates, the peer. Absent values are
+ * null (or -1 for ports). Never contains key material: only names, flags and certificates.
+ */
+public final class HandshakeFacts {
+  /** Protocol as the JDK names it ({@code TLSv1.3}), or null before server_hello. */
+  public String protocol;
+  /** IANA cipher suite name, or null when none was negotiated. */
+  public String cipherSuite;
+  /** Named group of the key exchange ({@code x25519}), when known. */
+  public String namedGroup;
+  public boolean resumed;
+  public String applicationProtocol;
+  /** The first SNI host name requested by the client, as the client sent it. */
+  public String requestedServerName;
+  /** Server side: {@code none}, {@code requested} or {@code required}. Null on the client. */
+  public String serverClientAuth;
+  public X509Certificate[] localChain;
+  public X509Certificate[] peerChain;
+  /** The alert's RFC name ({@code handshake_failure}), or null. */
+  public String alertDescription;
+  /** SSLEngine: the peer host and port the engine was created with. SSLSocket: the host given. */
+  public String peerHost;
+  public int peerPort = -1;
+  public InetAddress socketPeerAddress;
+  public int socketPeerPort = -1;
+  public int socketLocalPort = -1;
+
+  static HandshakeFacts read(HandshakeRecord r, JsseAccess j) {
+    HandshakeFacts f = new HandshakeFacts();
+    Object hc = r.endHandshakeContext();
+    Object tc = r.endTransportContext();
+    if (hc == null && r.handshakeContext != null) {
+      hc = r.handshakeContext.get();
+    }
+    if (hc != null) {
+      f.protocol = JsseAccess.nameOf(j.protocolName, JsseAccess.get(j.hcNegotiatedProtocol, hc));
+      f.cipherSuite =
+          JsseAccess.nameOf(j.cipherSuiteName, JsseAccess.get(j.hcNegotiatedCipherSuite, hc));
+      f.namedGroup = namedGroup(hc, j);
+      f.resumed = JsseAccess.getBoolean(j.hcIsResumption, hc);
+      f.applicationProtocol = emptyToNull(JsseAccess.get(j.hcApplicationProtocol, hc));
+      f.requestedServerName = firstHostName(JsseAccess.get(j.hcRequestedServerNames, hc));
+      if (!r.client) {
+        f.serverClientAuth = clientAuth(JsseAccess.get(j.hcSslConfig, hc), j);
+      }
+    }
+    if (f.applicationProtocol == null && tc != null) {
+      f.applicationProtocol = emptyToNull(JsseAccess.get(j.tcApplicationProtocol, tc));
+    }
+    Object session = r.endSession();
+    if (session instanceof SSLSession) {
+      SSLSession s = (SSLSession) session;
+      f.localChain = x509(s.getLocalCertificates());
+      try {
+        f.peerChain = x509(s.getPeerCertificates());
+      } catch (SSLPeerUnverifiedException | RuntimeException e) {
+        f.peerChain = null;
+      }
+      if (f.protocol == null && s.getProtocol() != null && !"NONE".equals(s.getProtocol())) {
+        f.protocol = s.getProtocol();
+      }
+    }
+    if (f.peerChain == null && r.peerChain() instanceof X509Certificate[]) {
+      f.peerChain = (X509Certificate[]) r.peerChain();
+    }
+    if ("SSL_NULL_WITH_NULL_NULL".equals(f.cipherSuite)) {
+      f.cipherSuite = null;
+    }
+    Object alert = r.alert();
+    if (alert != null) {
+      Object d = JsseAccess.get(j.alertDescription, alert);
+      f.alertDescription = d instanceof String ? (String) d : null;
+    }
+    if (r.engine) {
+      f.peerHost = r.peerHost();
+      f.peerPort = r.peerPort();
+    } else {
+      Object socket = r.transport.get();
+      f.peerHost = socket == null ? null : (String) JsseAccess.get(j.socketPeerHost, socket);
+      f.socketPeerAddress = r.socketPeerAddress();
+      f.socketPeerPort = r.socketPeerPort();
+      f.socketLocalPort = r.socketLocalPort();
+      f.peerPort = f.socketPeerPort;
+    }
+    return f;
+  }
+
+  private static String namedGroup(Object hc, JsseAccess j) {
+    String tls13 = JsseAccess.nameOf(j.namedGroupName, JsseAccess.get(j.hcServerSelectedNamedGroup, hc));
+    if (tls13 != null) {
+      return tls13;
+    }
+    // TLS 1.2 (EC)DHE: the ephemeral possession or the peer's credentials know the group.
+    String g = groupIn(JsseAccess.get(j.hcHandshakePossessions, hc), j.possessionType, j);
+    return g != null ? g : groupIn(JsseAccess.get(j.hcHandshakeCredentials, hc), j.credentialsType, j);
+  }
+
+  private static String groupIn(Object list, Class<?> type, JsseAccess j) {
+    if (!(list instanceof List)) {
+      return null;
+    }
+    for (Object o : ((List<?>) list).toArray()) {
+      if (type.isInstance(o)) {
+        Object group =
+            JsseAccess.invoke(
+                type == j.possessionType ? j.possessionNamedGroup : j.credentialsNamedGroup, o);
+        String name = JsseAccess.nameOf(j.namedGroupName, group);
+        if (name != null) {
+          return name;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String clientAuth(Object sslConfig, JsseAccess j) {
+    Object type = JsseAccess.get(j.cfgClientAuthType, sslConfig);
+    if (!(type instanceof Enum)) {
+      return null;
+    }
+    switch (((Enum<?>) type).name()) {
+      case "CLIENT_AUTH_REQUIRED":
+        return "required";
+      case "CLIENT_AUTH_REQUESTED":
+        return "requested";
+      default:
+        return "none";
+    }
+  }
+
+  private static String firstHostName(Object names) {
+    if (!(names instanceof List)) {
+      return null;
+    }
+    for (Object n : ((List<?>) names).toArray()) {
+      if (n instanceof SNIHostName) {
+        return ((SNIHostName) n).getAsciiName();
+      }
+      if (n instanceof SNIServerName && ((SNIServerName) n).getType() == 0) {
+        return new SNIHostName(((SNIServerName) n).getEncoded()).getAsciiName();
+      }
+    }
+    return null;
+  }
+
+  private static X509Certificate[] x509(Certificate[] chain) {
+    if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate)) {
+      return null;
+    }
+    X509Certificate[] out = new X509Certificate[chain.length];
+    for (int i = 0; i < chain.length; i++) {
+      if (!(chain[i] instanceof X509Certificate)) {
+        return null;
+      }
+      out[i] = (X509Certificate) chain[i];
+    }
+    return out;
+  }
+
+  private static String emptyToNull(Object s) {
+    return s instanceof String && !((String) s).isEmpty() ? (String) s : null;
+  }
+}

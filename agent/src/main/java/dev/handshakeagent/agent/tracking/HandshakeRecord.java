@@ -1,0 +1,301 @@
+package dev.handshakeagent.agent.tracking;
+
+import java.lang.ref.WeakReference;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * Everything recorded about one handshake attempt on one side, keyed by the JDK's own {@code
+ * HandshakeContext}. On the handshake thread only timestamps and object references are stored;
+ * strings, certificates and spans are made later on the export thread from the references kept at
+ * the end ({@link HandshakeFacts}).
+ *
+ * <p>Thread safety: events of one handshake arrive serialized by the JDK's own locks, but the sweeper
+ * may end a record concurrently, so every mutation holds the record's monitor (never contended in
+ * practice). After {@link #outcome()} is set and the record is handed to the sink it is not mutated
+ * again.
+ */
+public final class HandshakeRecord {
+
+  /** How a handshake ended. */
+  public enum Outcome {
+    SUCCEEDED,
+    FAILED,
+    ABANDONED
+  }
+
+  private static final int ACTIVE = 0;
+  private static final int ENDING = 1;
+  private static final int ENDED = 2;
+
+  final boolean client;
+  final boolean engine;
+  final long startNanos;
+  /** Null for a connection-level failure before any handshake context existed. */
+  final WeakReference<Object> handshakeContext;
+  final WeakReference<Object> transport;
+  /** For a post-handshake record: the connection's last handshake. */
+  final HandshakeRecord parentHandshake;
+
+  private int state = ACTIVE;
+  private int openFrames;
+  private final List<Frame> phases = new ArrayList<>(16);
+  volatile long lastActivityNanos;
+
+  // Set once when the record ends (under the monitor), read by the export thread afterwards.
+  private Outcome outcome;
+  private long endNanos;
+  private Object endHandshakeContext;
+  private Object endTransportContext;
+  private Object endSession;
+  private Object alert;
+  private boolean alertReceived;
+  private String failureMessage;
+  private Throwable thrown;
+  private Frame failedFrame;
+  private String abandonReason;
+  private Object peerChain;
+  private InetAddress socketPeerAddress;
+  private int socketPeerPort = -1;
+  private int socketLocalPort = -1;
+  private String peerHost;
+  private int peerPort = -1;
+
+  HandshakeRecord(
+      Object handshakeContext,
+      Object transport,
+      boolean client,
+      long startNanos,
+      HandshakeRecord parentHandshake) {
+    this.handshakeContext = handshakeContext == null ? null : new WeakReference<>(handshakeContext);
+    this.transport = new WeakReference<>(transport);
+    this.client = client;
+    this.engine = transport instanceof SSLEngine;
+    this.startNanos = startNanos;
+    this.lastActivityNanos = startNanos;
+    this.parentHandshake = parentHandshake;
+  }
+
+  synchronized boolean isActive() {
+    return state == ACTIVE;
+  }
+
+  synchronized boolean isEnded() {
+    return state == ENDED;
+  }
+
+  synchronized void frameOpened(long now) {
+    openFrames++;
+    lastActivityNanos = now;
+  }
+
+  /**
+   * Closes {@code frame}; returns true when the record has now ended (the caller hands it on) or, for
+   * a post-handshake record, when a batch of phases is complete.
+   */
+  synchronized boolean frameClosed(Frame frame, Object result, Throwable error, long now) {
+    openFrames--;
+    lastActivityNanos = now;
+    if (state == ENDED) {
+      return false;
+    }
+    frame.endNanos = now;
+    frame.error = error;
+    if (frame.kind == Frame.Kind.VALIDATE_CHAIN && result instanceof Object[]) {
+      peerChain = result;
+    }
+    if (frame.isExported()) {
+      phases.add(frame);
+    }
+    if (openFrames > 0) {
+      return false;
+    }
+    if (parentHandshake != null) {
+      return !phases.isEmpty();
+    }
+    return state == ENDING && end(now);
+  }
+
+  /** Takes the phases of a complete post-handshake batch. */
+  synchronized List<Frame> takePostHandshakeBatch() {
+    List<Frame> batch = new ArrayList<>(phases);
+    phases.clear();
+    return batch;
+  }
+
+  /** The handshake succeeded; returns true when the record ended now (no frame open). */
+  synchronized boolean succeed(Object hc, Object tc, Object session, long now) {
+    if (state != ACTIVE) {
+      return false;
+    }
+    state = ENDING;
+    outcome = Outcome.SUCCEEDED;
+    keepEndObjects(hc, tc, session);
+    return openFrames == 0 && end(now);
+  }
+
+  /** The handshake failed with a fatal alert; returns true when the record ended now. */
+  synchronized boolean fail(
+      Object hc,
+      Object tc,
+      Object session,
+      Object alert,
+      boolean received,
+      String message,
+      Throwable thrown,
+      Frame failedFrame,
+      long now) {
+    if (state != ACTIVE) {
+      return false;
+    }
+    state = ENDING;
+    outcome = Outcome.FAILED;
+    keepEndObjects(hc, tc, session);
+    this.alert = alert;
+    this.alertReceived = received;
+    this.failureMessage = message;
+    this.thrown = thrown;
+    this.failedFrame = failedFrame;
+    return openFrames == 0 && end(now);
+  }
+
+  /**
+   * The handshake will not finish. With {@code force} it ends now even with frames open (the
+   * sweeper); otherwise when the last open frame closes. Returns true when it ended now.
+   */
+  synchronized boolean abandon(String reason, Object hc, Object tc, boolean force, long now) {
+    if (state == ENDED || (state == ENDING && !force)) {
+      return false;
+    }
+    if (state == ACTIVE) {
+      outcome = Outcome.ABANDONED;
+      abandonReason = reason;
+      keepEndObjects(hc, tc, null);
+    }
+    state = ENDING;
+    return (force || openFrames == 0) && end(now);
+  }
+
+  private void keepEndObjects(Object hc, Object tc, Object session) {
+    this.endHandshakeContext = hc;
+    this.endTransportContext = tc;
+    this.endSession = session;
+  }
+
+  private boolean end(long now) {
+    state = ENDED;
+    endNanos = now;
+    Object t = transport.get();
+    if (t instanceof SSLEngine) {
+      SSLEngine e = (SSLEngine) t;
+      peerHost = e.getPeerHost();
+      peerPort = e.getPeerPort();
+    } else if (t instanceof Socket) {
+      // Plain java.net.Socket getters: no SSLSocket lock, no handshake, no DNS.
+      Socket s = (Socket) t;
+      socketPeerAddress = s.getInetAddress();
+      socketPeerPort = s.getPort();
+      socketLocalPort = s.getLocalPort();
+    }
+    return true;
+  }
+
+  /** For the export thread: the phases, in the order they closed. */
+  public synchronized List<Frame> phases() {
+    return new ArrayList<>(phases);
+  }
+
+  public boolean isClient() {
+    return client;
+  }
+
+  public boolean isEngine() {
+    return engine;
+  }
+
+  public long startNanos() {
+    return startNanos;
+  }
+
+  public synchronized long endNanos() {
+    return endNanos;
+  }
+
+  public synchronized Outcome outcome() {
+    return outcome;
+  }
+
+  public synchronized Object alert() {
+    return alert;
+  }
+
+  public synchronized boolean alertReceived() {
+    return alertReceived;
+  }
+
+  public synchronized String failureMessage() {
+    return failureMessage;
+  }
+
+  public synchronized Throwable thrown() {
+    return thrown;
+  }
+
+  public synchronized Frame failedFrame() {
+    return failedFrame;
+  }
+
+  public synchronized String abandonReason() {
+    return abandonReason;
+  }
+
+  synchronized Object endHandshakeContext() {
+    return endHandshakeContext;
+  }
+
+  synchronized Object endTransportContext() {
+    return endTransportContext;
+  }
+
+  synchronized Object endSession() {
+    return endSession;
+  }
+
+  synchronized Object peerChain() {
+    return peerChain;
+  }
+
+  synchronized InetAddress socketPeerAddress() {
+    return socketPeerAddress;
+  }
+
+  synchronized int socketPeerPort() {
+    return socketPeerPort;
+  }
+
+  synchronized int socketLocalPort() {
+    return socketLocalPort;
+  }
+
+  synchronized String peerHost() {
+    return peerHost;
+  }
+
+  synchronized int peerPort() {
+    return peerPort;
+  }
+
+  /** The last phase that closed, or null. */
+  public synchronized Frame lastPhase() {
+    return phases.isEmpty() ? null : phases.get(phases.size() - 1);
+  }
+
+  /**
+   * Span context slot for post-handshake phases: the export thread stores the root span's context
+   * here (as an opaque object) once the root was exported.
+   */
+  public volatile Object exportedRoot;
+}

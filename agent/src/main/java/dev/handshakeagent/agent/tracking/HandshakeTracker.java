@@ -1,0 +1,404 @@
+package dev.handshakeagent.agent.tracking;
+
+import dev.handshakeagent.bridge.HandshakeListener;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * Turns the bridge's raw JSSE events into {@link HandshakeRecord}s: one per handshake per side,
+ * found by the identity of the JDK's {@code HandshakeContext} (so SSLEngine delegated tasks on any
+ * thread land on the right record without thread-locals), ended exactly once, then handed to the
+ * {@link HandshakeSink}.
+ *
+ * <p>A per-thread frame stack gives the nesting of phases and names producer frames by the message
+ * they write. Runs on the application's threads: it only reads fields, stores references and
+ * timestamps, and never throws to the bridge on purpose (the bridge catches anyway).
+ */
+public final class HandshakeTracker implements HandshakeListener {
+
+  private static final String CCS_PRODUCER =
+      "sun.security.ssl.ChangeCipherSpec$T10ChangeCipherSpecProducer";
+  /** RFC 8446 4.1.3: the server_hello random that marks a HelloRetryRequest. */
+  private static final byte[] HRR_RANDOM = {
+    (byte) 0xCF, 0x21, (byte) 0xAD, 0x74, (byte) 0xE5, (byte) 0x9A, 0x61, 0x11,
+    (byte) 0xBE, 0x1D, (byte) 0x8C, 0x02, 0x1E, 0x65, (byte) 0xB8, (byte) 0x91,
+    (byte) 0xC2, (byte) 0xA2, 0x11, 0x16, 0x7A, (byte) 0xBB, (byte) 0x8C, 0x5E,
+    0x07, (byte) 0x9E, 0x09, (byte) 0xE2, (byte) 0xC8, (byte) 0xA8, 0x33, (byte) 0x9C
+  };
+
+  private final HandshakeSink sink;
+  private final long abandonTimeoutNanos;
+  private final Consumer<Throwable> errorLog;
+  private final JsseAccessHolder jsse;
+
+  private final WeakIdentityMap<HandshakeRecord> byHandshake = new WeakIdentityMap<>();
+  private final WeakIdentityMap<HandshakeRecord> byConnection = new WeakIdentityMap<>();
+  private final Set<HandshakeRecord> active = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<ArrayList<Frame>> frames = ThreadLocal.withInitial(ArrayList::new);
+  private final AtomicLong suppressed = new AtomicLong();
+  private volatile Set<String> ignoredPeers = Collections.emptySet();
+
+  /**
+   * @param sink receives ended handshakes
+   * @param abandonTimeoutMillis a handshake with no progress for this long ends as abandoned
+   * @param jsseAccessFailed told once if this JDK lacks a field the tracker reads
+   * @param errorLog told (rate-limited by the caller) about every error a hook swallowed
+   */
+  public HandshakeTracker(
+      HandshakeSink sink,
+      long abandonTimeoutMillis,
+      Consumer<ReflectiveOperationException> jsseAccessFailed,
+      Consumer<Throwable> errorLog) {
+    this.sink = sink;
+    this.abandonTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(abandonTimeoutMillis);
+    this.errorLog = errorLog;
+    this.jsse = new JsseAccessHolder(jsseAccessFailed);
+  }
+
+  /**
+   * Client handshakes to these {@code host:port} peers are not traced: the agent's own exporter
+   * endpoints, so exporting a span never produces another span.
+   */
+  public void ignorePeers(Set<String> hostPorts) {
+    ignoredPeers = Set.copyOf(hostPorts);
+  }
+
+  /** Errors swallowed by hooks so far (the bridge counts its own as well). */
+  public long suppressedErrors() {
+    return suppressed.get();
+  }
+
+  /** Handshakes started and not yet ended. */
+  public int activeHandshakes() {
+    return active.size();
+  }
+
+  /** Reads the facts of an ended record: call on the export thread. */
+  public HandshakeFacts facts(HandshakeRecord record) {
+    JsseAccess j = jsse.get();
+    return j == null ? null : HandshakeFacts.read(record, j);
+  }
+
+  // ---------------------------------------------------------------- bridge events
+
+  @Override
+  public void handshakeStarted(Object hc) {
+    JsseAccess j = jsse.get();
+    if (j == null) {
+      return;
+    }
+    Object tc = JsseAccess.get(j.hcConContext, hc);
+    Object transport = JsseAccess.get(j.tcTransport, tc);
+    boolean client = JsseAccess.getBoolean(j.cfgIsClientMode, JsseAccess.get(j.hcSslConfig, hc));
+    if (client && transport instanceof SSLEngine && isIgnored((SSLEngine) transport)) {
+      return;
+    }
+    HandshakeRecord r = new HandshakeRecord(hc, transport, client, System.nanoTime(), null);
+    byHandshake.put(hc, r);
+    byConnection.put(tc, r);
+    active.add(r);
+  }
+
+  @Override
+  public void postHandshakeStarted(Object pc) {
+    JsseAccess j = jsse.get();
+    if (j == null) {
+      return;
+    }
+    Object tc = JsseAccess.get(j.hcConContext, pc);
+    HandshakeRecord last = byConnection.get(tc);
+    if (last == null) {
+      return;
+    }
+    Object transport = JsseAccess.get(j.tcTransport, tc);
+    byHandshake.put(pc, new HandshakeRecord(pc, transport, last.client, System.nanoTime(), last));
+  }
+
+  @Override
+  public void consumeEnter(Object hc, byte type, ByteBuffer message) {
+    Frame f = push(hc, byHandshake.get(hc), Frame.Kind.RECEIVE);
+    f.wireType = type & 0xFF;
+    f.helloRetry = type == 2 && isHelloRetryRequest(message);
+  }
+
+  @Override
+  public void changeCipherSpecEnter(Object tc) {
+    JsseAccess j = jsse.get();
+    Object hc = j == null ? null : JsseAccess.get(j.tcHandshakeContext, tc);
+    Frame f = push(tc, byHandshake.get(hc), Frame.Kind.RECEIVE);
+    f.jdkMessageName = "CHANGE_CIPHER_SPEC";
+  }
+
+  @Override
+  public void produceEnter(Object hc, String producer) {
+    Frame f = push(hc, byHandshake.get(hc), Frame.Kind.SEND);
+    if (CCS_PRODUCER.equals(producer)) {
+      // change_cipher_spec is its own record type: nothing goes through HandshakeMessage.write.
+      f.jdkMessageName = "CHANGE_CIPHER_SPEC";
+    }
+  }
+
+  @Override
+  public void trustCheckEnter(Object hc) {
+    push(hc, byHandshake.get(hc), Frame.Kind.VALIDATE_CHAIN);
+  }
+
+  @Override
+  public void frameExit(Object context, Object result, Throwable thrown) {
+    ArrayList<Frame> stack = frames.get();
+    int i = stack.size() - 1;
+    while (i >= 0 && stack.get(i).context != context) {
+      i--;
+    }
+    if (i < 0) {
+      return;
+    }
+    Frame f = stack.get(i);
+    // Normally i is the top; anything above it lost its exit event and is discarded.
+    while (stack.size() > i) {
+      stack.remove(stack.size() - 1);
+    }
+    HandshakeRecord r = f.record;
+    if (r == null) {
+      return;
+    }
+    if (r.frameClosed(f, result, thrown, System.nanoTime())) {
+      if (r.parentHandshake != null) {
+        sink.postHandshake(r.parentHandshake, r.takePostHandshakeBatch());
+      } else {
+        ended(r);
+      }
+    }
+  }
+
+  @Override
+  public void messageWritten(Object message, Object outStream) {
+    ArrayList<Frame> stack = frames.get();
+    if (stack.isEmpty()) {
+      return;
+    }
+    Frame top = stack.get(stack.size() - 1);
+    if (top.record == null || top.kind != Frame.Kind.SEND || top.jdkMessageName != null) {
+      return;
+    }
+    JsseAccess j = jsse.get();
+    Object hc = JsseAccess.get(j.msgHandshakeContext, message);
+    // PSK binders and transcript hashes serialize messages into scratch streams: skip those.
+    if (hc != top.context || outStream != JsseAccess.get(j.hcHandshakeOutput, hc)) {
+      return;
+    }
+    Object type = JsseAccess.invoke(j.msgHandshakeType, message);
+    if (type instanceof Enum) {
+      top.jdkMessageName = ((Enum<?>) type).name();
+    }
+  }
+
+  @Override
+  public void handshakeFinished(Object tc) {
+    HandshakeRecord r = byConnection.get(tc);
+    if (r == null) {
+      return;
+    }
+    JsseAccess j = jsse.get();
+    Object hc = JsseAccess.get(j.tcHandshakeContext, tc);
+    Object session = JsseAccess.get(j.tcConSession, tc);
+    if (r.succeed(hc, tc, session, System.nanoTime())) {
+      ended(r);
+    }
+  }
+
+  @Override
+  public void fatal(
+      Object tc,
+      Object alert,
+      String message,
+      boolean received,
+      Throwable cause,
+      Throwable thrown) {
+    JsseAccess j = jsse.get();
+    if (j == null) {
+      return;
+    }
+    HandshakeRecord r = byConnection.get(tc);
+    long now = System.nanoTime();
+    if (r == null || !r.isActive()) {
+      if (JsseAccess.getBoolean(j.tcIsNegotiated, tc)) {
+        return; // a failure after the handshake: not a handshake event
+      }
+      // Failure before any handshake context existed (for example no protocol enabled).
+      Object transport = JsseAccess.get(j.tcTransport, tc);
+      boolean client = JsseAccess.getBoolean(j.cfgIsClientMode, JsseAccess.get(j.tcSslConfig, tc));
+      r = new HandshakeRecord(null, transport, client, now, null);
+      byConnection.put(tc, r);
+      active.add(r);
+    }
+    Object hc = r.handshakeContext == null ? null : r.handshakeContext.get();
+    Object session = hc == null ? null : JsseAccess.get(j.hcHandshakeSession, hc);
+    Frame failedFrame = innermostFrame(r);
+    if (r.fail(hc, tc, session, alert, received, message, thrown, failedFrame, now)) {
+      ended(r);
+    }
+  }
+
+  @Override
+  public void closing(Object tc) {
+    HandshakeRecord r = byConnection.get(tc);
+    if (r == null || !r.isActive()) {
+      return;
+    }
+    JsseAccess j = jsse.get();
+    if (JsseAccess.get(j.tcCloseReason, tc) != null
+        || JsseAccess.get(j.tcHandshakeContext, tc) == null) {
+      return;
+    }
+    Object hc = r.handshakeContext == null ? null : r.handshakeContext.get();
+    if (r.abandon("closed by the application during the handshake", hc, tc, false, System.nanoTime())) {
+      ended(r);
+    }
+  }
+
+  @Override
+  public void suppressed(Throwable error) {
+    suppressed.incrementAndGet();
+    errorLog.accept(error);
+  }
+
+  // ---------------------------------------------------------------- sweeping
+
+  /**
+   * Ends handshakes that will never finish: idle past the abandon timeout, or whose connection
+   * object was garbage collected. Called periodically from the agent's own thread.
+   */
+  public void sweep() {
+    long now = System.nanoTime();
+    byHandshake.expunge();
+    byConnection.expunge();
+    for (HandshakeRecord r : active) {
+      String reason = null;
+      if (r.transport.get() == null
+          || (r.handshakeContext != null && r.handshakeContext.get() == null)) {
+        reason = "connection discarded before the handshake finished";
+      } else if (now - r.lastActivityNanos > abandonTimeoutNanos) {
+        reason =
+            "no handshake progress for "
+                + TimeUnit.NANOSECONDS.toMillis(abandonTimeoutNanos)
+                + " ms";
+      }
+      if (reason != null) {
+        Object hc = r.handshakeContext == null ? null : r.handshakeContext.get();
+        if (r.abandon(reason, hc, null, true, now)) {
+          ended(r);
+        }
+      }
+    }
+  }
+
+  /** Ends every handshake still running (JVM shutdown), so none is left open. */
+  public void abandonAll(String reason) {
+    long now = System.nanoTime();
+    for (HandshakeRecord r : active) {
+      Object hc = r.handshakeContext == null ? null : r.handshakeContext.get();
+      if (r.abandon(reason, hc, null, true, now)) {
+        ended(r);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void ended(HandshakeRecord r) {
+    active.remove(r);
+    sink.handshakeEnded(r);
+  }
+
+  private Frame push(Object context, HandshakeRecord r, Frame.Kind kind) {
+    ArrayList<Frame> stack = frames.get();
+    long now = System.nanoTime();
+    Frame parent = null;
+    if (r != null) {
+      for (int i = stack.size() - 1; i >= 0; i--) {
+        if (stack.get(i).record == r) {
+          parent = stack.get(i);
+          break;
+        }
+      }
+      r.frameOpened(now);
+    }
+    Frame f = new Frame(r, context, kind, parent, now);
+    stack.add(f);
+    return f;
+  }
+
+  private Frame innermostFrame(HandshakeRecord r) {
+    ArrayList<Frame> stack = frames.get();
+    for (int i = stack.size() - 1; i >= 0; i--) {
+      if (stack.get(i).record == r) {
+        return stack.get(i);
+      }
+    }
+    return null;
+  }
+
+  private boolean isIgnored(SSLEngine engine) {
+    Set<String> ignored = ignoredPeers;
+    return !ignored.isEmpty() && ignored.contains(engine.getPeerHost() + ":" + engine.getPeerPort());
+  }
+
+  /** Absolute reads only: the JDK's buffer position is left untouched. */
+  static boolean isHelloRetryRequest(ByteBuffer message) {
+    if (message == null) {
+      return false;
+    }
+    int p = message.position();
+    // The buffer starts at the body (legacy_version 0x0303) or at the 4-byte message header.
+    int random = message.get(p) == 0x03 ? p + 2 : p + 6;
+    if (message.limit() < random + HRR_RANDOM.length) {
+      return false;
+    }
+    for (int i = 0; i < HRR_RANDOM.length; i++) {
+      if (message.get(random + i) != HRR_RANDOM[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Resolves {@link JsseAccess} on first use, so a JVM without TLS traffic never pays for it. */
+  private static final class JsseAccessHolder {
+    private final Consumer<ReflectiveOperationException> onFailure;
+    private volatile JsseAccess access;
+    private volatile boolean failed;
+
+    JsseAccessHolder(Consumer<ReflectiveOperationException> onFailure) {
+      this.onFailure = onFailure;
+    }
+
+    JsseAccess get() {
+      JsseAccess a = access;
+      if (a != null || failed) {
+        return a;
+      }
+      synchronized (this) {
+        if (access == null && !failed) {
+          try {
+            access = new JsseAccess();
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            failed = true;
+            onFailure.accept(
+                e instanceof ReflectiveOperationException
+                    ? (ReflectiveOperationException) e
+                    : new ReflectiveOperationException(e));
+          }
+        }
+        return access;
+      }
+    }
+  }
+}

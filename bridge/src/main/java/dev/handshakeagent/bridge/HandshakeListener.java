@@ -1,0 +1,60 @@
+package dev.handshakeagent.bridge;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Receives the raw events of SunJSSE handshakes from {@link HandshakeBridge}.
+ *
+ * <p>Lives on the boot class path, so it may use JDK types only. Every argument typed {@code Object}
+ * is a {@code sun.security.ssl} object passed through untouched (a {@code HandshakeContext}, a
+ * {@code TransportContext}, a {@code HandshakeMessage}, an {@code Alert}); the implementation reads
+ * their fields. Implementations run on the application's handshake threads: they must be quick, must
+ * not take locks the application could hold, and must not call public {@code SSLSocket} methods.
+ */
+public interface HandshakeListener {
+
+  /** A {@code HandshakeContext} for a full (initial or renegotiated) handshake was constructed. */
+  void handshakeStarted(Object handshakeContext);
+
+  /** A {@code PostHandshakeContext} (TLS 1.3 new_session_ticket, key_update) was constructed. */
+  void postHandshakeStarted(Object postHandshakeContext);
+
+  /** An inbound handshake message of wire type {@code type} is about to be consumed. */
+  void consumeEnter(Object handshakeContext, byte type, ByteBuffer message);
+
+  /** An inbound change_cipher_spec record (TLS 1.2) is about to be consumed. */
+  void changeCipherSpecEnter(Object transportContext);
+
+  /** A producer of an outbound handshake message was entered; {@code producer} is its class name. */
+  void produceEnter(Object handshakeContext, String producer);
+
+  /** The trust manager is about to check the peer's certificate chain. */
+  void trustCheckEnter(Object handshakeContext);
+
+  /** The innermost frame opened by one of the {@code *Enter} methods above returned or threw. */
+  void frameExit(Object context, Object result, Throwable thrown);
+
+  /** A handshake message was serialized into {@code outStream}. */
+  void messageWritten(Object message, Object outStream);
+
+  /** {@code TransportContext.finishHandshake()} was entered: the handshake succeeded. */
+  void handshakeFinished(Object transportContext);
+
+  /**
+   * The first fatal alert of a connection, sent ({@code received == false}) or received; {@code
+   * thrown} is the exception the application will see.
+   */
+  void fatal(
+      Object transportContext,
+      Object alert,
+      String message,
+      boolean received,
+      Throwable cause,
+      Throwable thrown);
+
+  /** The application closes the connection's inbound or outbound side. */
+  void closing(Object transportContext);
+
+  /** A hook threw; the bridge swallowed it so the application never sees it. */
+  void suppressed(Throwable error);
+}
