@@ -1,11 +1,6 @@
 package dev.handshakeagent.agent.advice;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.handshakeagent.bridge.HandshakeBridge;
 import java.util.List;
@@ -16,16 +11,15 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Subclasses of {@code SSLHandshake$HandshakeMessage}: {@code write(HandshakeOutStream)} serializes
- * every outbound message, which names the innermost producer frame ({@code handshakeType()} tells
+ * {@code SSLHandshake$HandshakeMessage}: its concrete {@code write(HandshakeOutStream)} writes the
+ * header and calls the subclass's {@code send}, for every outbound message. That names the innermost producer frame ({@code handshakeType()} tells
  * hello_retry_request apart from server_hello).
  */
 public final class HandshakeMessageInstrumentation implements JdkInstrumentation {
 
-  /** Row for one representative; the matcher covers every concrete message class. */
   static final Hook WRITE =
       Hook.of(
-          Jsse.PKG + "ClientHello$ClientHelloMessage",
+          Jsse.HANDSHAKE_MESSAGE,
           "write",
           "(Lsun/security/ssl/HandshakeOutStream;)V",
           Hook.Feature.PHASES,
@@ -39,10 +33,7 @@ public final class HandshakeMessageInstrumentation implements JdkInstrumentation
 
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return nameStartsWith(Jsse.PKG)
-        .and(not(nameContains("Extension")))
-        .and(not(isAbstract()))
-        .and(hasSuperType(named(Jsse.HANDSHAKE_MESSAGE)));
+    return named(Jsse.HANDSHAKE_MESSAGE);
   }
 
   @Override

@@ -1,0 +1,179 @@
+package dev.handshakeagent.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import dev.handshakeagent.agent.advice.Hook;
+import dev.handshakeagent.agent.advice.HookTable;
+import dev.handshakeagent.agent.advice.JdkInstrumentation;
+import dev.handshakeagent.agent.telemetry.HandshakeExporter;
+import dev.handshakeagent.agent.telemetry.TelemetrySdk;
+import dev.handshakeagent.agent.tracking.HandshakeTracker;
+import dev.handshakeagent.bridge.HandshakeBridge;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.lang.instrument.Instrumentation;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * The running agent: tracker, exporter and the installed transformer. Created by {@link
+ * AgentInstaller} only after the bridge is on the boot class path: this class uses bridge types, and
+ * loading it earlier would load a second copy of them through the application class loader.
+ */
+public final class AgentRuntime {
+  public final AgentOptions options;
+  public final HandshakeTracker tracker;
+  public final HandshakeExporter exporter;
+  public final Set<Hook.Feature> features;
+  final ResettableClassFileTransformer transformer;
+
+  private AgentRuntime(
+      AgentOptions options,
+      HandshakeTracker tracker,
+      HandshakeExporter exporter,
+      Set<Hook.Feature> features,
+      ResettableClassFileTransformer transformer) {
+    this.options = options;
+    this.tracker = tracker;
+    this.exporter = exporter;
+    this.features = features;
+    this.transformer = transformer;
+  }
+
+  /** Errors swallowed by the hooks since the JVM started; 0 in a healthy run. */
+  public long suppressedErrors() {
+    return HandshakeBridge.suppressedErrors();
+  }
+
+  static AgentRuntime start(
+      AgentOptions options,
+      Set<Hook.Feature> features,
+      Instrumentation inst,
+      Supplier<HandshakeExporter.Telemetry> telemetry) {
+    Supplier<HandshakeExporter.Telemetry> telemetryFactory =
+        telemetry != null ? telemetry : () -> sdkTelemetry(options.otelProperties);
+    HandshakeExporter exporter =
+        new HandshakeExporter(telemetryFactory, features.contains(Hook.Feature.PHASES), AgentLog::warn);
+    HandshakeTracker tracker =
+        new HandshakeTracker(
+            exporter,
+            options.abandonTimeoutMillis,
+            e ->
+                AgentLog.warn(
+                    "this JDK lacks a SunJSSE field the agent reads (" + e.getMessage()
+                        + "); handshakes are not traced"),
+            AgentLog::suppressed);
+    if (telemetry == null) {
+      tracker.ignorePeers(TelemetrySdk.exporterPeers(options.otelProperties));
+    }
+    exporter.start(tracker);
+    if (HandshakeBridge.class.getClassLoader() != null) {
+      throw new IllegalStateException(
+          "the bridge was loaded by " + HandshakeBridge.class.getClassLoader()
+              + " instead of the boot class path; advice could not reach the agent");
+    }
+    HandshakeBridge.install(tracker);
+
+    ResettableClassFileTransformer transformer = agentBuilder(features).installOn(inst);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> exporter.shutdown(5, TimeUnit.SECONDS), "handshake-agent-shutdown"));
+    return new AgentRuntime(options, tracker, exporter, features, transformer);
+  }
+
+  /** The one AgentBuilder: every default that is wrong for JDK classes is overridden here. */
+  static AgentBuilder agentBuilder(Set<Hook.Feature> features) {
+    AgentBuilder builder =
+        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+            // Advice only changes method bodies, so already-loaded JDK classes can be
+            // retransformed (dynamic attach, or a JMX-over-TLS agent that ran first).
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+            .with(new ErrorListener())
+            .with(
+                Boolean.getBoolean("handshake.debug.transform")
+                    ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()
+                    : AgentBuilder.Listener.NoOp.INSTANCE)
+            // The default ignore rule excludes every boot-loader class, i.e. all of SunJSSE.
+            .ignore(not(nameStartsWith("sun.security.ssl.")));
+    for (JdkInstrumentation i : HookTable.instrumentations(features)) {
+      builder =
+          builder
+              .type(i.types())
+              .transform(
+                  (DynamicType.Builder<?> b,
+                      TypeDescription type,
+                      ClassLoader loader,
+                      JavaModule module,
+                      java.security.ProtectionDomain pd) -> i.apply(b, type));
+    }
+    return builder;
+  }
+
+  private static HandshakeExporter.Telemetry sdkTelemetry(Map<String, String> otel) {
+    try {
+      OpenTelemetrySdk sdk = TelemetrySdk.create(otel);
+      return new HandshakeExporter.Telemetry() {
+        @Override
+        public TracerProvider tracerProvider() {
+          return sdk.getTracerProvider();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+          return sdk.getSdkTracerProvider().forceFlush();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+          return sdk.shutdown();
+        }
+      };
+    } catch (RuntimeException e) {
+      AgentLog.warn(
+          "OpenTelemetry SDK configuration failed, no spans are exported: " + e.getMessage());
+      return new HandshakeExporter.Telemetry() {
+        @Override
+        public TracerProvider tracerProvider() {
+          return TracerProvider.noop();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+          return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+          return CompletableResultCode.ofSuccess();
+        }
+      };
+    }
+  }
+
+  /** Byte Buddy swallows transformation errors unless told; one warning line per type. */
+  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onError(
+        String typeName,
+        ClassLoader classLoader,
+        JavaModule module,
+        boolean loaded,
+        Throwable throwable) {
+      AgentLog.warn("could not instrument " + typeName + ": " + throwable);
+    }
+  }
+}
