@@ -26,6 +26,9 @@ public final class HandshakeSemconv {
   public static final String SERVER_ROOT = "TLS server handshake";
   /** Work span: the trust manager checks the peer's chain (OCSP/CRL fetches included). */
   public static final String VALIDATE_CHAIN = "validate certificate chain";
+  /** A fatal alert that ended an established connection (under its last handshake). */
+  public static final String ALERT_RECEIVED = "receive alert";
+  public static final String ALERT_SENT = "send alert";
   /** Phase spans are "send {message}" / "receive {message}" ({@link PhaseNames}). */
   public static final String SEND = "send";
   public static final String RECEIVE = "receive";

@@ -125,7 +125,17 @@ final class HandshakeSpans {
       b.setAttribute(MESSAGE, "unknown".equals(message) ? PhaseNames.rawType(fr) : message);
       b.setAttribute(DIRECTION, fr.kind() == Frame.Kind.SEND ? SEND : RECEIVE);
     }
+    if (fr.kind() == Frame.Kind.ALERT) {
+      if (fr.alertDescription() != null) {
+        b.setAttribute(ALERT, fr.alertDescription());
+        b.setAttribute(ERROR_TYPE, fr.alertDescription());
+      }
+      b.setAttribute(ALERT_ORIGIN, fr.alertReceived() ? "peer" : "local");
+    }
     Span s = b.startSpan();
+    if (fr.kind() == Frame.Kind.ALERT && fr.error() != null) {
+      s.recordException(fr.error());
+    }
     if (fr.error() != null) {
       s.setStatus(StatusCode.ERROR, String.valueOf(fr.error().getMessage()));
     }

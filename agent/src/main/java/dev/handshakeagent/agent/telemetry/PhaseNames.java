@@ -40,7 +40,7 @@ public final class PhaseNames {
 
   /** The wire name of a frame's message ({@code hello_retry_request}), or {@code unknown}. */
   public static String message(Frame f) {
-    if (f.kind() == Frame.Kind.VALIDATE_CHAIN) {
+    if (f.kind() == Frame.Kind.VALIDATE_CHAIN || f.kind() == Frame.Kind.ALERT) {
       return null;
     }
     if (f.jdkMessageName() != null) {
@@ -59,6 +59,8 @@ public final class PhaseNames {
     switch (f.kind()) {
       case VALIDATE_CHAIN:
         return HandshakeSemconv.VALIDATE_CHAIN;
+      case ALERT:
+        return f.alertReceived() ? HandshakeSemconv.ALERT_RECEIVED : HandshakeSemconv.ALERT_SENT;
       case SEND:
         return HandshakeSemconv.SEND + " " + message(f);
       default:

@@ -14,7 +14,9 @@ public final class Frame {
   public enum Kind {
     RECEIVE,
     SEND,
-    VALIDATE_CHAIN
+    VALIDATE_CHAIN,
+    /** A fatal alert after the handshake finished (a TLS 1.3 server rejecting the client late). */
+    ALERT
   }
 
   final HandshakeRecord record;
@@ -34,6 +36,9 @@ public final class Frame {
   String jdkMessageName;
 
   Throwable error;
+  /** ALERT frames: the alert's RFC name and whether it was received from the peer. */
+  String alertDescription;
+  boolean alertReceived;
 
   Frame(HandshakeRecord record, Object context, Kind kind, Frame parent, long startNanos) {
     this.record = record;
@@ -83,5 +88,23 @@ public final class Frame {
 
   public Throwable error() {
     return error;
+  }
+
+  public String alertDescription() {
+    return alertDescription;
+  }
+
+  public boolean alertReceived() {
+    return alertReceived;
+  }
+
+  /** A zero-length frame for a fatal alert on an established connection. */
+  static Frame alert(String description, boolean received, Throwable thrown, long now) {
+    Frame f = new Frame(null, null, Kind.ALERT, null, now);
+    f.endNanos = now;
+    f.alertDescription = description;
+    f.alertReceived = received;
+    f.error = thrown;
+    return f;
   }
 }

@@ -49,7 +49,7 @@ public final class HandshakeFacts {
       f.protocol = JsseAccess.nameOf(j.protocolName, JsseAccess.get(j.hcNegotiatedProtocol, hc));
       f.cipherSuite =
           JsseAccess.nameOf(j.cipherSuiteName, JsseAccess.get(j.hcNegotiatedCipherSuite, hc));
-      f.namedGroup = namedGroup(hc, j);
+      f.namedGroup = namedGroup(f.protocol, r.client, hc, j);
       f.resumed = JsseAccess.getBoolean(j.hcIsResumption, hc);
       f.applicationProtocol = emptyToNull(JsseAccess.get(j.hcApplicationProtocol, hc));
       f.requestedServerName = firstHostName(JsseAccess.get(j.hcRequestedServerNames, hc));
@@ -98,14 +98,25 @@ public final class HandshakeFacts {
     return f;
   }
 
-  private static String namedGroup(Object hc, JsseAccess j) {
-    String tls13 = JsseAccess.nameOf(j.namedGroupName, JsseAccess.get(j.hcServerSelectedNamedGroup, hc));
-    if (tls13 != null) {
-      return tls13;
+  /**
+   * The negotiated group only. The peer's key share (TLS 1.3) or ephemeral key (TLS 1.2) in the
+   * handshake credentials is for the chosen group; a TLS 1.3 client's own possessions are not, since
+   * it holds a key share for every group it offered.
+   */
+  private static String namedGroup(String protocol, boolean client, Object hc, JsseAccess j) {
+    if (protocol == null) {
+      return null;
     }
-    // TLS 1.2 (EC)DHE: the ephemeral possession or the peer's credentials know the group.
-    String g = groupIn(JsseAccess.get(j.hcHandshakePossessions, hc), j.possessionType, j);
-    return g != null ? g : groupIn(JsseAccess.get(j.hcHandshakeCredentials, hc), j.credentialsType, j);
+    String selected =
+        JsseAccess.nameOf(j.namedGroupName, JsseAccess.get(j.hcServerSelectedNamedGroup, hc));
+    if (selected != null) {
+      return selected; // after a HelloRetryRequest
+    }
+    String g = groupIn(JsseAccess.get(j.hcHandshakeCredentials, hc), j.credentialsType, j);
+    if (g != null || (client && protocol.equals("TLSv1.3"))) {
+      return g;
+    }
+    return groupIn(JsseAccess.get(j.hcHandshakePossessions, hc), j.possessionType, j);
   }
 
   private static String groupIn(Object list, Class<?> type, JsseAccess j) {

@@ -4,6 +4,7 @@ import dev.handshakeagent.bridge.HandshakeListener;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -230,7 +231,15 @@ public final class HandshakeTracker implements HandshakeListener {
     long now = System.nanoTime();
     if (r == null || !r.isActive()) {
       if (JsseAccess.getBoolean(j.tcIsNegotiated, tc)) {
-        return; // a failure after the handshake: not a handshake event
+        // After the handshake: shown under the connection's last handshake, as the alert that
+        // ended the connection (TLS 1.3 servers reject a client certificate only after the
+        // client finished).
+        if (r != null && r.parentHandshake == null) {
+          Object d = alert == null ? null : JsseAccess.get(j.alertDescription, alert);
+          sink.postHandshake(
+              r, List.of(Frame.alert(d instanceof String ? (String) d : null, received, thrown, now)));
+        }
+        return;
       }
       // Failure before any handshake context existed (for example no protocol enabled).
       Object transport = JsseAccess.get(j.tcTransport, tc);
