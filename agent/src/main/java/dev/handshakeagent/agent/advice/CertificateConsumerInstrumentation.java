@@ -91,7 +91,10 @@ public final class CertificateConsumerInstrumentation implements JdkInstrumentat
     }
   }
 
-  /** TLS 1.3: the chain is the return value. */
+  /**
+   * TLS 1.3: the chain is the return value; when validation throws, the raw certificate entries
+   * (second argument) are passed instead so the rejected chain can still be reported.
+   */
   public static final class T13TrustAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.Argument(0) Object handshakeContext) {
@@ -101,9 +104,10 @@ public final class CertificateConsumerInstrumentation implements JdkInstrumentat
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
         @Advice.Argument(0) Object handshakeContext,
+        @Advice.Argument(1) Object entries,
         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object chain,
         @Advice.Thrown Throwable thrown) {
-      HandshakeBridge.frameExit(handshakeContext, chain, thrown);
+      HandshakeBridge.frameExit(handshakeContext, chain != null ? chain : entries, thrown);
     }
   }
 }

@@ -1,7 +1,10 @@
 package dev.handshakeagent.agent.tracking;
 
+import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -73,8 +76,8 @@ public final class HandshakeFacts {
         f.protocol = s.getProtocol();
       }
     }
-    if (f.peerChain == null && r.peerChain() instanceof X509Certificate[]) {
-      f.peerChain = (X509Certificate[]) r.peerChain();
+    if (f.peerChain == null) {
+      f.peerChain = chainFrom(r.peerChain(), j);
     }
     if ("SSL_NULL_WITH_NULL_NULL".equals(f.cipherSuite)) {
       f.cipherSuite = null;
@@ -165,6 +168,28 @@ public final class HandshakeFacts {
       }
     }
     return null;
+  }
+
+  /** The chain seen by the trust check: certificates, or TLS 1.3 entries still encoded. */
+  private static X509Certificate[] chainFrom(Object seen, JsseAccess j) {
+    if (seen instanceof X509Certificate[]) {
+      return ((X509Certificate[]) seen).length == 0 ? null : (X509Certificate[]) seen;
+    }
+    if (!(seen instanceof List) || ((List<?>) seen).isEmpty()) {
+      return null;
+    }
+    List<?> entries = (List<?>) seen;
+    X509Certificate[] out = new X509Certificate[entries.size()];
+    try {
+      CertificateFactory cf = CertificateFactory.getInstance("X.509");
+      for (int i = 0; i < out.length; i++) {
+        byte[] der = (byte[]) JsseAccess.get(j.certificateEntryEncoded, entries.get(i));
+        out[i] = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+      }
+      return out;
+    } catch (CertificateException | RuntimeException e) {
+      return null; // raw public keys or a malformed chain: nothing to report
+    }
   }
 
   private static X509Certificate[] x509(Certificate[] chain) {

@@ -104,8 +104,8 @@ public final class HandshakeRecord {
     }
     frame.endNanos = now;
     frame.error = error;
-    if (frame.kind == Frame.Kind.VALIDATE_CHAIN && result instanceof Object[]) {
-      peerChain = result;
+    if (frame.kind == Frame.Kind.VALIDATE_CHAIN && result != null) {
+      peerChain = result; // X509Certificate[], or TLS 1.3 certificate entries when it failed
     }
     if (frame.isExported()) {
       phases.add(frame);

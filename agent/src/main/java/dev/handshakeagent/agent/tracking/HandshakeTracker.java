@@ -229,17 +229,21 @@ public final class HandshakeTracker implements HandshakeListener {
     }
     HandshakeRecord r = byConnection.get(tc);
     long now = System.nanoTime();
-    if (r == null || !r.isActive()) {
-      if (JsseAccess.getBoolean(j.tcIsNegotiated, tc)) {
+    boolean negotiated = JsseAccess.getBoolean(j.tcIsNegotiated, tc);
+    if (r != null && !r.isActive()) {
+      if (negotiated) {
         // After the handshake: shown under the connection's last handshake, as the alert that
-        // ended the connection (TLS 1.3 servers reject a client certificate only after the
+        // ended the connection (a TLS 1.3 server rejects a client certificate only after the
         // client finished).
-        if (r != null && r.parentHandshake == null) {
-          Object d = alert == null ? null : JsseAccess.get(j.alertDescription, alert);
-          sink.postHandshake(
-              r, List.of(Frame.alert(d instanceof String ? (String) d : null, received, thrown, now)));
-        }
-        return;
+        Object d = alert == null ? null : JsseAccess.get(j.alertDescription, alert);
+        sink.postHandshake(
+            r, List.of(Frame.alert(d instanceof String ? (String) d : null, received, thrown, now)));
+      }
+      return; // otherwise this handshake already ended (abandoned), and is not counted twice
+    }
+    if (r == null) {
+      if (negotiated) {
+        return; // a connection established before the agent attached
       }
       // Failure before any handshake context existed (for example no protocol enabled).
       Object transport = JsseAccess.get(j.tcTransport, tc);

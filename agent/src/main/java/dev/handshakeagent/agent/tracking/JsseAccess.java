@@ -47,6 +47,7 @@ public final class JsseAccess {
   final Field namedGroupName;
   final Field alertDescription;
   final Field socketPeerHost;
+  final Field certificateEntryEncoded;
   final Method possessionNamedGroup;
   final Method credentialsNamedGroup;
   final Class<?> possessionType;
@@ -91,6 +92,7 @@ public final class JsseAccess {
     namedGroupName = field(cls("NamedGroup"), "name");
     alertDescription = field(cls("Alert"), "description");
     socketPeerHost = field(cls("SSLSocketImpl"), "peerHost");
+    certificateEntryEncoded = field(cls("CertificateMessage$CertificateEntry"), "encoded");
     possessionType = cls("NamedGroupPossession");
     credentialsType = cls("NamedGroupCredentials");
     possessionNamedGroup = method(possessionType, "getNamedGroup");

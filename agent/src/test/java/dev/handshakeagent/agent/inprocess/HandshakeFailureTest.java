@@ -1,0 +1,172 @@
+package dev.handshakeagent.agent.inprocess;
+
+import static dev.handshakeagent.agent.inprocess.ScenarioSpans.JDK;
+import static dev.handshakeagent.agent.inprocess.ScenarioSpans.bool;
+import static dev.handshakeagent.agent.inprocess.ScenarioSpans.str;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.handshakeagent.agent.testing.Scenario;
+import dev.handshakeagent.agent.testing.Traces;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failed handshakes: the right alert, origin and failed phase for the JDK this runs on (17 and 25
+ * send different alerts in some cases), ERROR status with the application's exception.
+ */
+class HandshakeFailureTest {
+
+  /** Root failed with {@code alert} sent ({@code local}) or received ({@code peer}). */
+  static void assertFailed(SpanData root, String alert, String origin, String failedPhase) {
+    assertEquals(StatusCode.ERROR, root.getStatus().getStatusCode(), root.getName());
+    assertEquals(false, bool(root, "tls.established"));
+    assertEquals(alert, str(root, "error.type"), root.getAttributes().toString());
+    assertEquals(alert, str(root, "handshake.alert"));
+    assertEquals(origin, str(root, "handshake.alert.origin"));
+    if (failedPhase != null) {
+      assertEquals(failedPhase, str(root, "handshake.failed_phase"));
+    }
+    assertNull(bool(root, "tls.resumed"), "tls.resumed is only set on success");
+    List<EventData> exceptions =
+        root.getEvents().stream()
+            .filter(e -> e.getName().equals("exception"))
+            .collect(Collectors.toList());
+    assertEquals(1, exceptions.size(), "the exception the application saw is recorded once");
+  }
+
+  /** The root of a side whose outcome depends on timing (RST racing an alert): failed, somehow. */
+  static void assertFailedSomehow(SpanData root) {
+    assertEquals(StatusCode.ERROR, root.getStatus().getStatusCode());
+    assertEquals(false, bool(root, "tls.established"));
+    assertTrue(str(root, "error.type") != null);
+  }
+
+  @Test
+  void untrustedServerCertificateOverSocket() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.UNTRUSTED_SOCKET);
+    assertTrue(o.result().client.contains("PKIX path building failed"), o.result().toString());
+    SpanData client = o.client();
+    assertFailed(client, "certificate_unknown", "local", "validate certificate chain");
+    assertEquals(o.result().client.substring(o.result().client.indexOf(": ") + 2),
+        client.getStatus().getDescription());
+    // The chain that failed validation is on the root, for the on-call engineer.
+    assertEquals("CN=untrusted.example", str(client, "tls.server.subject"));
+    SpanData validate =
+        Traces.descendants(o.spans, client).stream()
+            .filter(s -> s.getName().equals("validate certificate chain"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(StatusCode.ERROR, validate.getStatus().getStatusCode());
+    assertEquals("certificate_unknown", str(validate, "error.type"));
+    assertFailedSomehow(o.server());
+  }
+
+  @Test
+  void untrustedServerCertificateOverEngine() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.UNTRUSTED_ENGINE);
+    assertFailed(o.client(), "certificate_unknown", "local", "validate certificate chain");
+    assertFailed(o.server(), "certificate_unknown", "peer", null);
+    assertEquals("SSLEngine", str(o.server(), "handshake.api"));
+  }
+
+  @Test
+  void expiredServerCertificate() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.EXPIRED_SOCKET);
+    // JDK 17 reports every PKIX failure as certificate_unknown; JDK 25 names the expiry.
+    String alert = JDK >= 25 ? "certificate_expired" : "certificate_unknown";
+    assertFailed(o.client(), alert, "local", "validate certificate chain");
+    assertTrue(o.client().getStatus().getDescription().contains("validity check failed"));
+    assertEquals("CN=expired.localhost,O=handshake-agent", str(o.client(), "tls.server.subject"));
+    assertFailedSomehow(o.server());
+  }
+
+  @Test
+  void clientCertificateMissingTls13() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.CLIENT_CERT_MISSING13);
+    String alert = JDK >= 25 ? "certificate_required" : "bad_certificate";
+    assertFailed(o.server(), alert, "local", "receive certificate");
+    assertTrue(o.server().getStatus().getDescription().contains("Empty client certificate chain"));
+    assertEquals("required", str(o.server(), "handshake.client_auth"));
+    // A TLS 1.3 client finishes before the server checks its certificate: its handshake succeeded,
+    // and the alert that then ends the connection shows under it.
+    SpanData client = o.client();
+    assertEquals(true, bool(client, "tls.established"));
+    List<SpanData> alerts =
+        Traces.descendants(o.spans, client).stream()
+            .filter(s -> s.getName().endsWith(" alert"))
+            .collect(Collectors.toList());
+    if (o.result().client.contains("Received fatal alert")) {
+      assertEquals(1, alerts.size(), o.result() + " " + Traces.names(o.spans));
+      assertEquals("receive alert", alerts.get(0).getName());
+      assertEquals(alert, str(alerts.get(0), "error.type"));
+      assertEquals(StatusCode.ERROR, alerts.get(0).getStatus().getStatusCode());
+    } else {
+      // The client's write raced the server's close: a plain SocketException with no TLS alert
+      // involved (JDK 17 throws it from the record layer without a fatal alert).
+      assertTrue(alerts.size() <= 1, o.result() + " " + Traces.names(o.spans));
+    }
+  }
+
+  @Test
+  void clientCertificateMissingTls12() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.CLIENT_CERT_MISSING12);
+    String alert = JDK >= 25 ? "handshake_failure" : "bad_certificate";
+    assertFailed(o.server(), alert, "local", "receive certificate");
+    assertFailedSomehow(o.client());
+  }
+
+  @Test
+  void protocolMismatch() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.PROTOCOL_MISMATCH);
+    assertFailed(o.server(), "protocol_version", "local", "receive client_hello");
+    assertTrue(o.server().getStatus().getDescription().contains("[TLSv1.2] are not accepted"));
+    assertFailed(o.client(), "protocol_version", "peer", "send client_hello");
+    assertNull(str(o.client(), "tls.protocol.version"), "nothing was negotiated");
+    assertNull(str(o.client(), "tls.curve"), "nothing was negotiated");
+  }
+
+  @Test
+  void noSharedCipherSuite() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.NO_SHARED_CIPHER);
+    assertFailed(o.server(), "handshake_failure", "local", "receive client_hello");
+    assertTrue(o.server().getStatus().getDescription().contains("no cipher suites in common"));
+    assertNull(str(o.server(), "tls.cipher"));
+    assertFailed(o.client(), "handshake_failure", "peer", "send client_hello");
+  }
+
+  @Test
+  void peerClosesMidHandshake() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.PEER_CLOSES_MID_HANDSHAKE);
+    assertFailed(o.client(), "handshake_failure", "local", "send client_hello");
+    assertTrue(o.client().getStatus().getDescription().contains("Remote host terminated the handshake"));
+    assertEquals(1, Traces.roots(o.spans).size(), "the raw server is not TLS");
+  }
+
+  @Test
+  void clientSendsHelloThenCloses() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.CLIENT_HELLO_THEN_CLOSE);
+    assertFailedSomehow(o.server());
+    assertTrue(o.phases(o.server()).contains("receive client_hello"));
+    // The engine that made the client_hello bytes was closed mid-handshake by the test.
+    SpanData helper = o.client();
+    assertEquals("abandoned", str(helper, "error.type"));
+    assertEquals("closed by the application during the handshake",
+        str(helper, "handshake.abandon_reason"));
+  }
+
+  @Test
+  void plaintextHttpToTlsServer() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.PLAINTEXT_TO_SERVER);
+    assertEquals(1, Traces.roots(o.spans).size());
+    SpanData server = o.server();
+    assertFailed(server, "unexpected_message", "local", null);
+    assertEquals("Unsupported or unrecognized SSL message", server.getStatus().getDescription());
+    assertEquals(List.of(), o.phases(server), "no handshake message was ever received");
+  }
+}
