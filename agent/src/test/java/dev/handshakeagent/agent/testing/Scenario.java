@@ -34,7 +34,9 @@ public enum Scenario {
   NO_SHARED_CIPHER,
   PEER_CLOSES_MID_HANDSHAKE,
   CLIENT_HELLO_THEN_CLOSE,
-  PLAINTEXT_TO_SERVER;
+  PLAINTEXT_TO_SERVER,
+  HTTPS_HTTP_CLIENT,
+  HTTPS_URL_CONNECTION;
 
   /** Label ports for engine runs (engines have no socket); distinct per run. */
   private static final AtomicInteger ENGINE_PORT = new AtomicInteger(40_000);
@@ -146,6 +148,10 @@ public enum Scenario {
                 server(TestPki.Server.RSA),
                 "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
                 0));
+      case HTTPS_HTTP_CLIENT:
+        return one(Https.httpClient());
+      case HTTPS_URL_CONNECTION:
+        return one(Https.urlConnection());
       default:
         throw new IllegalStateException(name());
     }

@@ -12,6 +12,7 @@ public final class ScenarioMain {
   private ScenarioMain() {}
 
   public static void main(String[] args) throws Exception {
+    System.out.println("JAVA " + System.getProperty("java.specification.version"));
     List<Scenario> scenarios = new ArrayList<>();
     if (args.length == 0) {
       scenarios.addAll(Arrays.asList(Scenario.values()));

@@ -1,0 +1,138 @@
+package dev.handshakeagent.agent.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A real OTLP/HTTP (protobuf) trace receiver on loopback, as a collector would be: decodes every
+ * export request the agent sends and keeps the spans with their resource.
+ */
+public final class OtlpReceiver implements AutoCloseable {
+
+  /** One received span and the resource it was exported with. */
+  public static final class Received {
+    public final Span span;
+    public final Resource resource;
+
+    Received(Span span, Resource resource) {
+      this.span = span;
+      this.resource = resource;
+    }
+
+    public String attr(String key) {
+      return value(span.getAttributesList(), key);
+    }
+
+    public String resourceAttr(String key) {
+      return value(resource.getAttributesList(), key);
+    }
+
+    public boolean isRoot() {
+      return span.getParentSpanId().isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return span.getName() + " " + span.getAttributesList();
+    }
+  }
+
+  private final HttpServer server;
+  private final List<Received> spans = new ArrayList<>();
+  private int requests;
+
+  public OtlpReceiver() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.createContext(
+        "/v1/traces",
+        exchange -> {
+          try (InputStream raw = exchange.getRequestBody()) {
+            InputStream in =
+                "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
+                    ? new GZIPInputStream(raw)
+                    : raw;
+            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(in);
+            synchronized (this) {
+              requests++;
+              for (ResourceSpans rs : request.getResourceSpansList()) {
+                for (ScopeSpans ss : rs.getScopeSpansList()) {
+                  for (Span s : ss.getSpansList()) {
+                    spans.add(new Received(s, rs.getResource()));
+                  }
+                }
+              }
+            }
+            byte[] body = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+            exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          } catch (RuntimeException | IOException e) {
+            exchange.sendResponseHeaders(400, -1);
+            exchange.close();
+          }
+        });
+    server.start();
+  }
+
+  /** {@code http://127.0.0.1:port}: the value for {@code otel.exporter.otlp.endpoint}. */
+  public String endpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public synchronized List<Received> spans() {
+    return new ArrayList<>(spans);
+  }
+
+  public synchronized int requests() {
+    return requests;
+  }
+
+  public synchronized void clear() {
+    spans.clear();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  static String value(List<KeyValue> attributes, String key) {
+    for (KeyValue kv : attributes) {
+      if (kv.getKey().equals(key)) {
+        AnyValue v = kv.getValue();
+        switch (v.getValueCase()) {
+          case STRING_VALUE:
+            return v.getStringValue();
+          case BOOL_VALUE:
+            return String.valueOf(v.getBoolValue());
+          case INT_VALUE:
+            return String.valueOf(v.getIntValue());
+          case DOUBLE_VALUE:
+            return String.valueOf(v.getDoubleValue());
+          default:
+            return v.toString();
+        }
+      }
+    }
+    return null;
+  }
+}
