@@ -51,11 +51,18 @@ public final class AgentOptions {
     Map<String, String> args = new LinkedHashMap<>();
     Map<String, String> otel = new LinkedHashMap<>();
     if (agentArgs != null && !agentArgs.isBlank()) {
+      String lastOtelKey = null;
       for (String pair : agentArgs.split(",")) {
         if (pair.isBlank()) {
           continue;
         }
         int eq = pair.indexOf('=');
+        String maybeKey = eq > 0 ? pair.substring(0, eq).trim() : "";
+        if (lastOtelKey != null && !maybeKey.startsWith("otel.") && !isOwnKey(maybeKey)) {
+          // A list value of the previous otel.* key (otel.resource.attributes=a=b,c=d).
+          otel.put(lastOtelKey, otel.get(lastOtelKey) + "," + pair.trim());
+          continue;
+        }
         if (eq <= 0) {
           warn.accept(
               "agent option '" + pair.trim() + "' is not key=value; ignored (accepted keys: "
@@ -64,9 +71,11 @@ public final class AgentOptions {
         }
         String key = pair.substring(0, eq).trim();
         String value = pair.substring(eq + 1).trim();
+        lastOtelKey = null;
         if (key.startsWith("otel.")) {
           otel.put(key, value);
-        } else if (key.equals(ENABLED) || key.equals(PHASES) || key.equals(ABANDON_TIMEOUT)) {
+          lastOtelKey = key;
+        } else if (isOwnKey(key)) {
           args.put(key, value);
         } else {
           warn.accept(
@@ -81,6 +90,10 @@ public final class AgentOptions {
         s.bool(PHASES, true),
         s.duration(ABANDON_TIMEOUT, DEFAULT_ABANDON_TIMEOUT_MILLIS),
         otel);
+  }
+
+  private static boolean isOwnKey(String key) {
+    return key.equals(ENABLED) || key.equals(PHASES) || key.equals(ABANDON_TIMEOUT);
   }
 
   /** Looks a key up in the three places, and validates its value. */

@@ -196,6 +196,14 @@ class AgentOptionsTest {
   }
 
   @Test
+  void commasAfterAnOtelKeyContinueItsListValue() {
+    AgentOptions o = parse("otel.resource.attributes=team=payments,tier=gold,phases=false");
+    assertEquals("team=payments,tier=gold", o.otelProperties.get("otel.resource.attributes"));
+    assertFalse(o.phases);
+    assertTrue(warnings.isEmpty(), warnings.toString());
+  }
+
+  @Test
   void pairWithoutEqualsWarnsOnceAndIsIgnored() {
     AgentOptions o = parse("phases,abandon.timeout=30s");
     assertTrue(o.phases);

@@ -4,7 +4,9 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.api.common.AttributeKey;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
@@ -93,14 +95,21 @@ public final class TelemetrySdk {
       }
       try {
         URI uri = URI.create(endpoint.trim());
-        if (uri.getHost() != null) {
+        String host = uri.getHost();
+        if (host != null) {
           int port = uri.getPort();
           if (port < 0) {
             port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
           }
-          peers.add(uri.getHost() + ":" + port);
+          peers.add(host + ":" + port);
+          if (host.startsWith("[")) {
+            // The JDK's HttpClient names an IPv6 peer in its full form (0:0:0:0:0:0:0:1);
+            // parsing a literal never does a DNS lookup.
+            String literal = host.substring(1, host.length() - 1);
+            peers.add(InetAddress.getByName(literal).getHostAddress() + ":" + port);
+          }
         }
-      } catch (IllegalArgumentException ignored) {
+      } catch (IllegalArgumentException | UnknownHostException ignored) {
         // The SDK reports a bad endpoint itself.
       }
     }

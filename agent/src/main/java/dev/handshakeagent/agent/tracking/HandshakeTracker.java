@@ -366,7 +366,7 @@ public final class HandshakeTracker implements HandshakeListener {
 
   /** Absolute reads only: the JDK's buffer position is left untouched. */
   static boolean isHelloRetryRequest(ByteBuffer message) {
-    if (message == null) {
+    if (message == null || message.remaining() < 1) {
       return false;
     }
     int p = message.position();

@@ -13,7 +13,7 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 
-/** {@link HookCheck}: the real table against the running JDK, and made-up rows that do not match. */
+/** {@link HookCheck}: the real table against the running JDK, and made-up rows that mismatch. */
 class HookCheckTest {
 
   private static final TypePool POOL =

@@ -1,6 +1,8 @@
 package dev.handshakeagent.agent.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real OTLP/HTTP (protobuf) trace receiver on loopback, as a collector would be: decodes every
@@ -57,8 +60,25 @@ public final class OtlpReceiver implements AutoCloseable {
   private final List<Received> spans = new ArrayList<>();
   private int requests;
 
+  private final String scheme;
+
+  /** Plain HTTP. */
   public OtlpReceiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    this(null);
+  }
+
+  /** HTTPS with {@code tls} when not null (the agent must not trace its own exporter's TLS). */
+  public OtlpReceiver(SSLContext tls) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(address, 50);
+      scheme = "http";
+    } else {
+      HttpsServer https = HttpsServer.create(address, 50);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+      scheme = "https";
+    }
     server.setExecutor(Executors.newFixedThreadPool(2));
     server.createContext(
         "/v1/traces",
@@ -93,9 +113,14 @@ public final class OtlpReceiver implements AutoCloseable {
     server.start();
   }
 
-  /** {@code http://127.0.0.1:port}: the value for {@code otel.exporter.otlp.endpoint}. */
+  /** The value for {@code otel.exporter.otlp.endpoint} ({@code https://localhost:port}). */
   public String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    String host = scheme.equals("https") ? "localhost" : "127.0.0.1";
+    return scheme + "://" + host + ":" + server.getAddress().getPort();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   public synchronized List<Received> spans() {

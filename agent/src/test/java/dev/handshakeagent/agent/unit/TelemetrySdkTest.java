@@ -51,6 +51,12 @@ class TelemetrySdkTest {
   }
 
   @Test
+  void ipv6LiteralAlsoInTheFormTheJdkNamesThePeer() {
+    assertEquals(
+        Set.of("[::1]:4318", "0:0:0:0:0:0:0:1:4318"), peers(ENDPOINT, "https://[::1]:4318"));
+  }
+
+  @Test
   void defaultPortFollowsTheScheme() {
     assertEquals(Set.of("collector.example:443"), peers(ENDPOINT, "https://collector.example"));
     assertEquals(Set.of("collector.example:443"), peers(ENDPOINT, "HTTPS://collector.example/"));

@@ -1,0 +1,101 @@
+package dev.handshakeagent.agent.packaged;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.handshakeagent.agent.testing.ChildJvm;
+import dev.handshakeagent.agent.testing.OtlpReceiver;
+import dev.handshakeagent.agent.testing.TestPki;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The packaged agent's configuration in a child JVM of each JDK: the exporter's own TLS traffic is
+ * never traced, a bad option is one clear line and the default, and {@code OTEL_TRACES_EXPORTER=none}
+ * exports nothing while the application runs unchanged.
+ */
+class PackagedAgentOptionsTest {
+
+  static Stream<String> jdks() {
+    return PackagedAgentTest.jdks().map(a -> (String) a.get()[1]);
+  }
+
+  static String agent(String options) {
+    return "-javaagent:" + PackagedAgentTest.AGENT.toAbsolutePath() + options;
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void exporterOverTlsIsNotTracedItself(String javaHome) throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver(TestPki.serverContext(TestPki.Server.RSA))) {
+      ChildJvm.Output out =
+          ChildJvm.run(
+              javaHome,
+              List.of(
+                  agent(""),
+                  "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
+                  "-Dotel.exporter.otlp.certificate=" + TestPki.dir().resolve("ca.cer"),
+                  "-Dotel.bsp.schedule.delay=100"),
+              "TLS13_SOCKET_RSA",
+              "TLS12_ENGINE");
+      assertEquals(0, out.exitCode, out.stderr);
+      PackagedAgentTest.assertNoAgentComplaint(out.stderr);
+      List<OtlpReceiver.Received> roots =
+          receiver.spans().stream().filter(OtlpReceiver.Received::isRoot).collect(Collectors.toList());
+      assertTrue(receiver.requests() >= 1, "the exporter reached the HTTPS receiver");
+      assertEquals(4, roots.size(), "two handshakes, two sides, and none of the exporter's: " + roots);
+      String receiverPort = String.valueOf(receiver.port());
+      assertTrue(roots.stream().noneMatch(r -> receiverPort.equals(r.attr("server.port"))), roots.toString());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void badOptionIsOneLineAndTheDefault(String javaHome) throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      ChildJvm.Output out =
+          ChildJvm.run(
+              javaHome,
+              List.of(
+                  agent("=phases=maybe"),
+                  "-Dhandshake.abandon.timeout=soon",
+                  "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint()),
+              "TLS13_SOCKET_RSA");
+      assertEquals(0, out.exitCode, out.stderr);
+      List<String> agentLines =
+          Arrays.stream(out.stderr.split("\n"))
+              .filter(l -> l.contains("handshake-agent"))
+              .collect(Collectors.toList());
+      assertEquals(2, agentLines.size(), out.stderr);
+      assertTrue(agentLines.get(0).contains("'maybe' for agent option phases (accepted: true, false)"),
+          agentLines.get(0));
+      assertTrue(agentLines.get(1).contains("'soon' for system property handshake.abandon.timeout"),
+          agentLines.get(1));
+      // Defaults in force: phases on.
+      assertTrue(receiver.spans().stream().anyMatch(s -> s.span.getName().equals("send client_hello")));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void tracesExporterNoneExportsNothing(String javaHome) throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      ChildJvm.Output out =
+          ChildJvm.run(
+              javaHome,
+              List.of(
+                  agent(""),
+                  "-Dotel.traces.exporter=none",
+                  "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint()),
+              "TLS13_SOCKET_RSA");
+      assertEquals(0, out.exitCode, out.stderr);
+      assertTrue(out.stdout.stream().anyMatch(l -> l.contains("client=OK TLSv1.3")), out.stdout.toString());
+      PackagedAgentTest.assertNoAgentComplaint(out.stderr);
+      assertEquals(0, receiver.requests());
+    }
+  }
+}
