@@ -125,7 +125,7 @@ public final class AgentRuntime {
 
   private static HandshakeExporter.Telemetry sdkTelemetry(Map<String, String> otel) {
     try {
-      OpenTelemetrySdk sdk = TelemetrySdk.create(otel);
+      OpenTelemetrySdk sdk = TelemetrySdk.create(otel, AgentLog::warn);
       return new HandshakeExporter.Telemetry() {
         @Override
         public TracerProvider tracerProvider() {
@@ -143,8 +143,12 @@ public final class AgentRuntime {
         }
       };
     } catch (RuntimeException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
       AgentLog.warn(
-          "OpenTelemetry SDK configuration failed, no spans are exported: " + e.getMessage());
+          "OpenTelemetry SDK configuration failed, no spans are exported: " + cause.getMessage());
       return new HandshakeExporter.Telemetry() {
         @Override
         public TracerProvider tracerProvider() {

@@ -2,6 +2,7 @@ package dev.handshakeagent.agent.telemetry;
 
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.api.common.AttributeKey;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Starts the agent's own OpenTelemetry SDK through the SDK's autoconfiguration, so every standard
@@ -31,10 +33,11 @@ public final class TelemetrySdk {
    * Builds the SDK. {@code overrides} are {@code otel.*} pairs given as agent options (attach), which
    * win over the JVM's own properties and environment.
    */
-  public static OpenTelemetrySdk create(Map<String, String> overrides) {
+  public static OpenTelemetrySdk create(Map<String, String> overrides, Consumer<String> warn) {
     return AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(TelemetrySdk::defaults)
         .addPropertiesCustomizer(config -> overrides)
+        .addPropertiesCustomizer(config -> onlyHttpProtobuf(config, warn))
         .addResourceCustomizer(
             (resource, config) -> {
               String name = resource.getAttribute(SERVICE_NAME);
@@ -48,6 +51,23 @@ public final class TelemetrySdk {
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();
+  }
+
+  /** gRPC needs a sender this agent does not bundle: one line, and the accepted value instead. */
+  private static Map<String, String> onlyHttpProtobuf(ConfigProperties config, Consumer<String> warn) {
+    Map<String, String> fixed = new HashMap<>();
+    for (String key :
+        new String[] {"otel.exporter.otlp.protocol", "otel.exporter.otlp.traces.protocol"}) {
+      String value = config.getString(key);
+      if (value != null && !value.equals("http/protobuf")) {
+        warn.accept(
+            "unsupported value '" + value + "' for " + key
+                + " (accepted: http/protobuf; this agent bundles no gRPC sender); using"
+                + " http/protobuf, whose default port is 4318");
+        fixed.put(key, "http/protobuf");
+      }
+    }
+    return fixed;
   }
 
   private static Map<String, String> defaults() {
