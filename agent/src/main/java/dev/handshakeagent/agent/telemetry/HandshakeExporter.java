@@ -66,7 +66,9 @@ public final class HandshakeExporter implements HandshakeSink {
 
   @Override
   public void handshakeEnded(HandshakeRecord record) {
-    offer(record);
+    if (!offer(record)) {
+      record.releaseEndObjects();
+    }
   }
 
   @Override
@@ -74,15 +76,18 @@ public final class HandshakeExporter implements HandshakeSink {
     offer(new PostHandshake(handshake, phases));
   }
 
-  private void offer(Object item) {
+  private boolean offer(Object item) {
     if (queue.offer(item)) {
       enqueued.incrementAndGet();
-    } else if (dropped.getAndIncrement() == 0) {
+      return true;
+    }
+    if (dropped.getAndIncrement() == 0) {
       warn.accept(
           "export queue full ("
               + QUEUE_CAPACITY
               + " handshakes): dropping handshakes until it drains; the count is reported at exit");
     }
+    return false;
   }
 
   /** Handshakes dropped because the queue was full. */
@@ -168,12 +173,14 @@ public final class HandshakeExporter implements HandshakeSink {
     }
     if (item instanceof HandshakeRecord) {
       HandshakeRecord r = (HandshakeRecord) item;
-      HandshakeFacts f = tracker.facts(r);
-      if (f == null) {
-        return;
+      try {
+        HandshakeFacts f = tracker.facts(r);
+        if (f != null) {
+          r.exportedRoot = spans.export(r, f);
+        }
+      } finally {
+        r.releaseEndObjects();
       }
-      SpanContext root = spans.export(r, f);
-      r.exportedRoot = root;
     } else {
       PostHandshake p = (PostHandshake) item;
       Object root = p.handshake.exportedRoot;

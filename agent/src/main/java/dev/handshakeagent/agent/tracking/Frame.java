@@ -20,7 +20,8 @@ public final class Frame {
   }
 
   final HandshakeRecord record;
-  final Object context;
+  /** The JDK context the frame was opened with; cleared when it closes (it must not keep it alive). */
+  Object context;
   final Kind kind;
   final Frame parent;
   final long startNanos;

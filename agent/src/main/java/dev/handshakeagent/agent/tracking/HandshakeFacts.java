@@ -77,7 +77,7 @@ public final class HandshakeFacts {
       }
     }
     if (f.peerChain == null) {
-      f.peerChain = chainFrom(r.peerChain(), j);
+      f.peerChain = chainFrom(r.peerChain());
     }
     if ("SSL_NULL_WITH_NULL_NULL".equals(f.cipherSuite)) {
       f.cipherSuite = null;
@@ -170,21 +170,20 @@ public final class HandshakeFacts {
     return null;
   }
 
-  /** The chain seen by the trust check: certificates, or TLS 1.3 entries still encoded. */
-  private static X509Certificate[] chainFrom(Object seen, JsseAccess j) {
+  /** The chain seen by the trust check: certificates, or a rejected TLS 1.3 chain still encoded. */
+  private static X509Certificate[] chainFrom(Object seen) {
     if (seen instanceof X509Certificate[]) {
       return ((X509Certificate[]) seen).length == 0 ? null : (X509Certificate[]) seen;
     }
-    if (!(seen instanceof List) || ((List<?>) seen).isEmpty()) {
+    if (!(seen instanceof byte[][]) || ((byte[][]) seen).length == 0) {
       return null;
     }
-    List<?> entries = (List<?>) seen;
-    X509Certificate[] out = new X509Certificate[entries.size()];
+    byte[][] encoded = (byte[][]) seen;
+    X509Certificate[] out = new X509Certificate[encoded.length];
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       for (int i = 0; i < out.length; i++) {
-        byte[] der = (byte[]) JsseAccess.get(j.certificateEntryEncoded, entries.get(i));
-        out[i] = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+        out[i] = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(encoded[i]));
       }
       return out;
     } catch (CertificateException | RuntimeException e) {

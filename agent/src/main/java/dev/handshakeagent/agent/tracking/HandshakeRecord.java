@@ -105,7 +105,7 @@ public final class HandshakeRecord {
     frame.endNanos = now;
     frame.error = error;
     if (frame.kind == Frame.Kind.VALIDATE_CHAIN && result != null) {
-      peerChain = result; // X509Certificate[], or TLS 1.3 certificate entries when it failed
+      peerChain = result; // X509Certificate[], or the encoded TLS 1.3 entries when it failed
     }
     if (frame.isExported()) {
       phases.add(frame);
@@ -201,6 +201,17 @@ public final class HandshakeRecord {
       socketLocalPort = s.getLocalPort();
     }
     return true;
+  }
+
+  /**
+   * Drops the strong references to the JDK objects kept for the export thread. Called once the
+   * record was exported (or dropped): the record stays mapped from its connection, which must not
+   * be kept alive by it.
+   */
+  public synchronized void releaseEndObjects() {
+    endHandshakeContext = null;
+    endTransportContext = null;
+    endSession = null;
   }
 
   /** For the export thread: the phases, in the order they closed. */

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,14 @@ import javax.net.ssl.SSLEngine;
  */
 public final class HandshakeTracker implements HandshakeListener {
 
-  private static final String CCS_PRODUCER =
-      "sun.security.ssl.ChangeCipherSpec$T10ChangeCipherSpecProducer";
+  /**
+   * Producers whose message bypasses {@code HandshakeMessage.write}: the record layer delivers it
+   * while changing the write cipher, so the frame is named by the producer instead.
+   */
+  private static final Map<String, String> SELF_DELIVERING_PRODUCERS =
+      Map.of(
+          "sun.security.ssl.ChangeCipherSpec$T10ChangeCipherSpecProducer", "CHANGE_CIPHER_SPEC",
+          "sun.security.ssl.KeyUpdate$KeyUpdateProducer", "KEY_UPDATE");
   /** RFC 8446 4.1.3: the server_hello random that marks a HelloRetryRequest. */
   private static final byte[] HRR_RANDOM = {
     (byte) 0xCF, 0x21, (byte) 0xAD, 0x74, (byte) 0xE5, (byte) 0x9A, 0x61, 0x11,
@@ -79,6 +86,16 @@ public final class HandshakeTracker implements HandshakeListener {
   /** Handshakes started and not yet ended. */
   public int activeHandshakes() {
     return active.size();
+  }
+
+  /**
+   * JDK handshake and connection objects the tracker still maps to records, after dropping those
+   * that were garbage collected. Back to 0 once the application's connections are gone.
+   */
+  public int trackedObjects() {
+    byHandshake.expunge();
+    byConnection.expunge();
+    return byHandshake.size() + byConnection.size();
   }
 
   /** Reads the facts of an ended record: call on the export thread. */
@@ -140,10 +157,7 @@ public final class HandshakeTracker implements HandshakeListener {
   @Override
   public void produceEnter(Object hc, String producer) {
     Frame f = push(hc, byHandshake.get(hc), Frame.Kind.SEND);
-    if (CCS_PRODUCER.equals(producer)) {
-      // change_cipher_spec is its own record type: nothing goes through HandshakeMessage.write.
-      f.jdkMessageName = "CHANGE_CIPHER_SPEC";
-    }
+    f.jdkMessageName = SELF_DELIVERING_PRODUCERS.get(producer);
   }
 
   @Override
@@ -164,11 +178,16 @@ public final class HandshakeTracker implements HandshakeListener {
     Frame f = stack.get(i);
     // Normally i is the top; anything above it lost its exit event and is discarded.
     while (stack.size() > i) {
-      stack.remove(stack.size() - 1);
+      stack.remove(stack.size() - 1).context = null;
     }
     HandshakeRecord r = f.record;
     if (r == null) {
       return;
+    }
+    if (result instanceof List) {
+      // TLS 1.3 entries of a rejected chain: keep only their encoded bytes, since the entries
+      // reach back to the handshake context through their extensions.
+      result = encodedEntries((List<?>) result);
     }
     if (r.frameClosed(f, result, thrown, System.nanoTime())) {
       if (r.parentHandshake != null) {
@@ -329,6 +348,20 @@ public final class HandshakeTracker implements HandshakeListener {
   private void ended(HandshakeRecord r) {
     active.remove(r);
     sink.handshakeEnded(r);
+  }
+
+  private byte[][] encodedEntries(List<?> entries) {
+    JsseAccess j = jsse.get();
+    Object[] all = entries.toArray();
+    byte[][] out = new byte[all.length][];
+    for (int i = 0; i < all.length; i++) {
+      Object der = JsseAccess.get(j.certificateEntryEncoded, all[i]);
+      if (!(der instanceof byte[])) {
+        return null;
+      }
+      out[i] = (byte[]) der;
+    }
+    return out;
   }
 
   private Frame push(Object context, HandshakeRecord r, Frame.Kind kind) {

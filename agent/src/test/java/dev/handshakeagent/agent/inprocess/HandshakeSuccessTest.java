@@ -273,6 +273,26 @@ class HandshakeSuccessTest {
   }
 
   @Test
+  void tls13KeyUpdateAppearsUnderTheConnectionsHandshake() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.KEY_UPDATE13_SOCKET);
+    assertEquals(2, Traces.roots(o.spans).size(), "a key update is not a new handshake");
+    List<String> client = o.phases(o.client());
+    List<String> server = o.phases(o.server());
+    // The client asks for an update; the server updates its own keys in reply.
+    assertEquals(List.of("send key_update", "receive key_update"),
+        client.subList(client.size() - 2, client.size()), client.toString());
+    assertEquals(List.of("receive key_update", "send key_update"),
+        server.subList(server.size() - 2, server.size()), server.toString());
+    SpanData update =
+        Traces.descendants(o.spans, o.client()).stream()
+            .filter(s -> s.getName().equals("send key_update"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(true, bool(update, "handshake.post_handshake"));
+    assertTrue(update.getStartEpochNanos() > o.client().getEndEpochNanos());
+  }
+
+  @Test
   void tls13EngineWithDelegatedTasksOnAnotherThread() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.TLS13_ENGINE);
     assertEquals(TLS13_CLIENT, o.phases(o.client()));

@@ -22,6 +22,7 @@ public enum Scenario {
   HELLO_RETRY_SOCKET,
   RESUME13_SOCKET,
   RESUME12_SOCKET,
+  KEY_UPDATE13_SOCKET,
   TLS13_ENGINE,
   TLS12_ENGINE,
   MTLS13_ENGINE,
@@ -104,6 +105,10 @@ public enum Scenario {
           return TlsRun.sockets(
               server(TestPki.Server.RSA).protocols("TLSv1.2"), TlsConfig.client(shared), 2);
         }
+      case KEY_UPDATE13_SOCKET:
+        return one(
+            TlsRun.sockets(
+                server(TestPki.Server.RSA).protocols("TLSv1.3"), client().keyUpdate()));
       case TLS13_ENGINE:
         return one(engines(server(TestPki.Server.RSA).protocols("TLSv1.3"), client()));
       case TLS12_ENGINE:

@@ -17,6 +17,7 @@ public final class TlsConfig {
   String[] cipherSuites;
   boolean needClientAuth;
   boolean rejectCommonGroups;
+  boolean keyUpdate;
 
   private TlsConfig(SSLContext context) {
     this.context = context;
@@ -56,6 +57,12 @@ public final class TlsConfig {
    */
   public TlsConfig forceHelloRetry() {
     rejectCommonGroups = true;
+    return this;
+  }
+
+  /** Client only: after the first exchange, start a TLS 1.3 key update and exchange again. */
+  public TlsConfig keyUpdate() {
+    keyUpdate = true;
     return this;
   }
 

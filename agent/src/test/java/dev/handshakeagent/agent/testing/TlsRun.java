@@ -74,6 +74,11 @@ public final class TlsRun {
                       s.getInputStream().read();
                       s.getOutputStream().write('s');
                       s.getOutputStream().flush();
+                      if (client.keyUpdate) {
+                        s.getInputStream().read(); // consumes the client's key_update first
+                        s.getOutputStream().write('s');
+                        s.getOutputStream().flush();
+                      }
                       return ok;
                     } catch (IOException e) {
                       return fail(e);
@@ -91,6 +96,12 @@ public final class TlsRun {
             c.getOutputStream().write('c');
             c.getOutputStream().flush();
             c.getInputStream().read(); // also consumes a TLS 1.3 new_session_ticket
+            if (client.keyUpdate) {
+              c.startHandshake(); // on an established TLS 1.3 connection: sends key_update
+              c.getOutputStream().write('c');
+              c.getOutputStream().flush();
+              c.getInputStream().read();
+            }
           } catch (IOException e) {
             clientSide = fail(e);
           }
