@@ -273,6 +273,28 @@ class HandshakeSuccessTest {
   }
 
   @Test
+  void tls12SessionIdResumption() throws Exception {
+    ScenarioSpans o = ScenarioSpans.run(Scenario.RESUME12_SESSION_ID_SOCKET);
+    List<SpanData> clients = byStart(Traces.roots(o.spans, "client"));
+    List<SpanData> servers = byStart(Traces.roots(o.spans, "server"));
+    assertEquals(false, bool(clients.get(0), "tls.resumed"));
+    assertEquals(true, bool(clients.get(1), "tls.resumed"));
+    assertEquals(true, bool(servers.get(1), "tls.resumed"));
+    // No ticket anywhere: the session id in server_hello resumes the session.
+    for (SpanData root : o.spans) {
+      assertFalse(root.getName().endsWith("new_session_ticket"), Traces.names(o.spans));
+    }
+    assertEquals(
+        List.of("send client_hello", "receive server_hello", "receive change_cipher_spec",
+            "receive finished", "send finished", "send change_cipher_spec"),
+        o.phases(clients.get(1)));
+    assertEquals(
+        List.of("receive client_hello", "send server_hello", "send finished",
+            "send change_cipher_spec", "receive change_cipher_spec", "receive finished"),
+        o.phases(servers.get(1)));
+  }
+
+  @Test
   void tls13KeyUpdateAppearsUnderTheConnectionsHandshake() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.KEY_UPDATE13_SOCKET);
     assertEquals(2, Traces.roots(o.spans).size(), "a key update is not a new handshake");

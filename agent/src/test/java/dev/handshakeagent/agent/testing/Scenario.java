@@ -22,6 +22,7 @@ public enum Scenario {
   HELLO_RETRY_SOCKET,
   RESUME13_SOCKET,
   RESUME12_SOCKET,
+  RESUME12_SESSION_ID_SOCKET,
   KEY_UPDATE13_SOCKET,
   TLS13_ENGINE,
   TLS12_ENGINE,
@@ -104,6 +105,33 @@ public enum Scenario {
           SSLContext shared = TestPki.clientContext(false);
           return TlsRun.sockets(
               server(TestPki.Server.RSA).protocols("TLSv1.2"), TlsConfig.client(shared), 2);
+        }
+      case RESUME12_SESSION_ID_SOCKET:
+        {
+          // Without session tickets, TLS 1.2 resumes by session id. The JDK reads these
+          // properties when an SSLContext is created.
+          String[] keys = {
+            "jdk.tls.server.enableSessionTicketExtension",
+            "jdk.tls.client.enableSessionTicketExtension"
+          };
+          String[] old = {System.getProperty(keys[0]), System.getProperty(keys[1])};
+          TlsConfig server;
+          SSLContext shared;
+          try {
+            System.setProperty(keys[0], "false");
+            System.setProperty(keys[1], "false");
+            server = server(TestPki.Server.RSA).protocols("TLSv1.2");
+            shared = TestPki.clientContext(false);
+          } finally {
+            for (int i = 0; i < keys.length; i++) {
+              if (old[i] == null) {
+                System.clearProperty(keys[i]);
+              } else {
+                System.setProperty(keys[i], old[i]);
+              }
+            }
+          }
+          return TlsRun.sockets(server, TlsConfig.client(shared), 2);
         }
       case KEY_UPDATE13_SOCKET:
         return one(
