@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import dev.handshakeagent.agent.advice.Hook;
 import dev.handshakeagent.agent.advice.HookTable;
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
+import dev.handshakeagent.agent.telemetry.ApplicationSpan;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
 import dev.handshakeagent.agent.telemetry.TelemetrySdk;
 import dev.handshakeagent.agent.tracking.HandshakeTracker;
@@ -73,7 +74,8 @@ public final class AgentRuntime {
                 AgentLog.warn(
                     "this JDK lacks a SunJSSE field the agent reads (" + e.getMessage()
                         + "); handshakes are not traced"),
-            AgentLog::suppressed);
+            AgentLog::suppressed,
+            new ApplicationSpan());
     if (telemetry == null) {
       tracker.ignorePeers(TelemetrySdk.exporterPeers(options.otelProperties));
     }

@@ -51,6 +51,8 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.security.MessageDigest;
@@ -97,11 +99,18 @@ final class HandshakeSpans {
         r.isClient()
             ? (serverAddress == null ? CLIENT_ROOT : CLIENT_ROOT + " " + serverAddress)
             : SERVER_ROOT;
-    SpanBuilder b =
-        tracer
-            .spanBuilder(name)
-            .setNoParent()
-            .setSpanKind(SpanKind.INTERNAL)
+    SpanBuilder b = tracer.spanBuilder(name);
+    Object application = r.applicationParent();
+    if (application instanceof ApplicationSpan.Parent) {
+      ApplicationSpan.Parent p = (ApplicationSpan.Parent) application;
+      SpanContext sc =
+          SpanContext.create(
+              p.traceId, p.spanId, TraceFlags.fromByte(p.flags), TraceState.getDefault());
+      b.setParent(Context.root().with(Span.wrap(sc)));
+    } else {
+      b.setNoParent();
+    }
+    b.setSpanKind(SpanKind.INTERNAL)
             .setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
     List<Frame> frames = phases ? sorted(r.phases()) : List.of();
     rootAttributes(b, r, f, serverAddress, frames);

@@ -39,6 +39,8 @@ public final class HandshakeRecord {
   final WeakReference<Object> transport;
   /** For a post-handshake record: the connection's last handshake. */
   final HandshakeRecord parentHandshake;
+  /** The application's span current when the handshake started (opaque), or null. */
+  volatile Object applicationParent;
 
   private int state = ACTIVE;
   private int openFrames;
@@ -217,6 +219,10 @@ public final class HandshakeRecord {
   /** For the export thread: the phases, in the order they closed. */
   public synchronized List<Frame> phases() {
     return new ArrayList<>(phases);
+  }
+
+  public Object applicationParent() {
+    return applicationParent;
   }
 
   public boolean isClient() {

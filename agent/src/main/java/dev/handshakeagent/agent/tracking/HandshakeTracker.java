@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -45,6 +46,7 @@ public final class HandshakeTracker implements HandshakeListener {
   private final long abandonTimeoutNanos;
   private final Consumer<Throwable> errorLog;
   private final JsseAccessHolder jsse;
+  private final Supplier<Object> applicationParent;
 
   private final WeakIdentityMap<HandshakeRecord> byHandshake = new WeakIdentityMap<>();
   private final WeakIdentityMap<HandshakeRecord> byConnection = new WeakIdentityMap<>();
@@ -58,13 +60,17 @@ public final class HandshakeTracker implements HandshakeListener {
    * @param abandonTimeoutMillis a handshake with no progress for this long ends as abandoned
    * @param jsseAccessFailed told once if this JDK lacks a field the tracker reads
    * @param errorLog told (rate-limited by the caller) about every error a hook swallowed
+   * @param applicationParent the application's current span on the thread starting a handshake (an
+   *     opaque value for the telemetry layer), or null
    */
   public HandshakeTracker(
       HandshakeSink sink,
       long abandonTimeoutMillis,
       Consumer<ReflectiveOperationException> jsseAccessFailed,
-      Consumer<Throwable> errorLog) {
+      Consumer<Throwable> errorLog,
+      Supplier<Object> applicationParent) {
     this.sink = sink;
+    this.applicationParent = applicationParent;
     this.abandonTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(abandonTimeoutMillis);
     this.errorLog = errorLog;
     this.jsse = new JsseAccessHolder(jsseAccessFailed);
@@ -119,6 +125,7 @@ public final class HandshakeTracker implements HandshakeListener {
       return;
     }
     HandshakeRecord r = new HandshakeRecord(hc, transport, client, System.nanoTime(), null);
+    r.applicationParent = applicationParent.get();
     byHandshake.put(hc, r);
     byConnection.put(tc, r);
     active.add(r);

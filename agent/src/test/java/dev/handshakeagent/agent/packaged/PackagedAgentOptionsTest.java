@@ -55,6 +55,39 @@ class PackagedAgentOptionsTest {
 
   @ParameterizedTest
   @MethodSource("jdks")
+  void rootIsChildOfTheApplicationsOwnOpenTelemetrySpan(String javaHome) throws Exception {
+    List<String> appOtel =
+        ChildJvm.testClassPathJars(
+            "opentelemetry-api-", "opentelemetry-context-", "opentelemetry-sdk-trace-",
+            "opentelemetry-sdk-common-", "opentelemetry-common-");
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      ChildJvm.Output out =
+          ChildJvm.run(
+              javaHome,
+              List.of(agent(""), "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint()),
+              appOtel,
+              "--app-span",
+              "TLS13_SOCKET_RSA");
+      assertEquals(0, out.exitCode, out.stderr);
+      PackagedAgentTest.assertNoAgentComplaint(out.stderr);
+      String[] app =
+          out.stdout.stream().filter(l -> l.startsWith("APPSPAN ")).findFirst().orElseThrow().split(" ");
+      OtlpReceiver.Received client =
+          receiver.spans().stream()
+              .filter(s -> s.span.getName().equals("TLS client handshake localhost"))
+              .findFirst()
+              .orElseThrow();
+      assertEquals(app[1], hex(client.span.getTraceId().toByteArray()));
+      assertEquals(app[2], hex(client.span.getParentSpanId().toByteArray()));
+    }
+  }
+
+  static String hex(byte[] b) {
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
   void badOptionIsOneLineAndTheDefault(String javaHome) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       ChildJvm.Output out =

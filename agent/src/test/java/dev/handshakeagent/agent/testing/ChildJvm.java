@@ -39,14 +39,38 @@ public final class ChildJvm {
 
   private ChildJvm() {}
 
+  /** Jars of this test JVM's class path whose file name contains one of {@code names}. */
+  public static List<String> testClassPathJars(String... names) {
+    List<String> out = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      String file = Paths.get(entry).getFileName().toString();
+      for (String n : names) {
+        if (file.startsWith(n) && file.endsWith(".jar")) {
+          out.add(entry);
+        }
+      }
+    }
+    return out;
+  }
+
   public static Output run(String javaHome, List<String> jvmArgs, String... scenarios)
+      throws IOException, InterruptedException {
+    return run(javaHome, jvmArgs, List.of(), scenarios);
+  }
+
+  /** With {@code extraClassPath} after the test classes (the application's own libraries). */
+  public static Output run(
+      String javaHome, List<String> jvmArgs, List<String> extraClassPath, String... scenarios)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(javaHome, "bin", "java").toString());
     cmd.addAll(jvmArgs);
     cmd.add("-Dtest.pki.dir=" + TestPki.dir());
     cmd.add("-cp");
-    cmd.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
+    List<String> cp = new ArrayList<>();
+    cp.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
+    cp.addAll(extraClassPath);
+    cmd.add(String.join(java.io.File.pathSeparator, cp));
     cmd.add(ScenarioMain.class.getName());
     cmd.addAll(Arrays.asList(scenarios));
     ProcessBuilder pb = new ProcessBuilder(cmd);
