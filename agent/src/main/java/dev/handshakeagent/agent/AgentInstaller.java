@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * Installs the agent, at most once per JVM: options, module access, the bridge on the boot class
- * path and the startup check of the hook table; then {@link AgentRuntime} starts the rest. This class
- * must not use bridge types (see {@link AgentRuntime}).
+ * path and the startup check of the hook table; then {@link AgentRuntime} starts the rest. This
+ * class must not use bridge types (see {@link AgentRuntime}).
  */
 public final class AgentInstaller {
 
@@ -69,9 +69,13 @@ public final class AgentInstaller {
     }
     if (!check.mismatched.isEmpty()) {
       AgentLog.warn(
-          "this JDK (" + System.getProperty("java.version") + ") does not match the hook table;"
+          "this JDK ("
+              + System.getProperty("java.version")
+              + ") does not match the hook table;"
               + " switched off: "
-              + (features.contains(Hook.Feature.CORE) ? EnumSet.complementOf(EnumSet.copyOf(check.enabled)) : "everything")
+              + (features.contains(Hook.Feature.CORE)
+                  ? EnumSet.complementOf(EnumSet.copyOf(check.enabled))
+                  : "everything")
               + "; missing: "
               + check.mismatched.stream().map(Hook::toString).collect(Collectors.joining(", ")));
     }
@@ -89,11 +93,6 @@ public final class AgentInstaller {
     Module base = Object.class.getModule();
     Module agent = AgentInstaller.class.getModule();
     inst.redefineModule(
-        base,
-        Set.of(),
-        Map.of(),
-        Map.of("sun.security.ssl", Set.of(agent)),
-        Set.of(),
-        Map.of());
+        base, Set.of(), Map.of(), Map.of("sun.security.ssl", Set.of(agent)), Set.of(), Map.of());
   }
 }

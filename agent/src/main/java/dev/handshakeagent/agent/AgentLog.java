@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentLog {
   private static final Logger LOG = LoggerFactory.getLogger("handshake-agent");
   private static final long ERROR_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-  private static final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - ERROR_INTERVAL_NANOS);
+  private static final AtomicLong lastErrorLog =
+      new AtomicLong(System.nanoTime() - ERROR_INTERVAL_NANOS);
   private static final AtomicLong errorsSinceLog = new AtomicLong();
 
   private AgentLog() {}
@@ -34,7 +35,9 @@ public final class AgentLog {
     if (now - last >= ERROR_INTERVAL_NANOS && lastErrorLog.compareAndSet(last, now)) {
       errorsSinceLog.set(0);
       LOG.warn(
-          "suppressed " + n + " error(s) in the agent's hooks (the application was not affected);"
+          "suppressed "
+              + n
+              + " error(s) in the agent's hooks (the application was not affected);"
               + " latest:",
           error);
     }

@@ -9,9 +9,10 @@ import java.util.function.Consumer;
 /**
  * The agent's own options, parsed once. Each key can be given three ways; the first found wins:
  * agent argument ({@code -javaagent:handshake-agent.jar=phases=false,abandon.timeout=30s}), system
- * property ({@code -Dhandshake.phases=false}), environment variable ({@code HANDSHAKE_PHASES=false}).
- * A bad value is reported in one line naming the key and the accepted values, and the default is
- * used. Agent arguments starting with {@code otel.} are passed to the OpenTelemetry SDK.
+ * property ({@code -Dhandshake.phases=false}), environment variable ({@code
+ * HANDSHAKE_PHASES=false}). A bad value is reported in one line naming the key and the accepted
+ * values, and the default is used. Agent arguments starting with {@code otel.} are passed to the
+ * OpenTelemetry SDK.
  */
 public final class AgentOptions {
 
@@ -23,10 +24,13 @@ public final class AgentOptions {
 
   /** False turns the agent off entirely (nothing is instrumented). Default true. */
   public final boolean enabled;
+
   /** False exports root spans only, without phase spans and their hooks. Default true. */
   public final boolean phases;
+
   /** A handshake with no progress for this long ends as {@code error.type=abandoned}. */
   public final long abandonTimeoutMillis;
+
   /** {@code otel.*} pairs from the agent arguments, for the SDK's autoconfiguration. */
   public final Map<String, String> otelProperties;
 
@@ -65,8 +69,15 @@ public final class AgentOptions {
         }
         if (eq <= 0) {
           warn.accept(
-              "agent option '" + pair.trim() + "' is not key=value; ignored (accepted keys: "
-                  + ENABLED + ", " + PHASES + ", " + ABANDON_TIMEOUT + ", otel.*)");
+              "agent option '"
+                  + pair.trim()
+                  + "' is not key=value; ignored (accepted keys: "
+                  + ENABLED
+                  + ", "
+                  + PHASES
+                  + ", "
+                  + ABANDON_TIMEOUT
+                  + ", otel.*)");
           continue;
         }
         String key = pair.substring(0, eq).trim();
@@ -79,8 +90,15 @@ public final class AgentOptions {
           args.put(key, value);
         } else {
           warn.accept(
-              "unknown agent option '" + key + "'; ignored (accepted keys: "
-                  + ENABLED + ", " + PHASES + ", " + ABANDON_TIMEOUT + ", otel.*)");
+              "unknown agent option '"
+                  + key
+                  + "'; ignored (accepted keys: "
+                  + ENABLED
+                  + ", "
+                  + PHASES
+                  + ", "
+                  + ABANDON_TIMEOUT
+                  + ", otel.*)");
         }
       }
     }
@@ -144,8 +162,12 @@ public final class AgentOptions {
         return false;
       }
       warn.accept(
-          "invalid value '" + found[0] + "' for " + found[1]
-              + " (accepted: true, false); using the default " + def);
+          "invalid value '"
+              + found[0]
+              + "' for "
+              + found[1]
+              + " (accepted: true, false); using the default "
+              + def);
       return def;
     }
 
@@ -157,9 +179,14 @@ public final class AgentOptions {
       long millis = parseDurationMillis(found[0]);
       if (millis <= 0) {
         warn.accept(
-            "invalid value '" + found[0] + "' for " + found[1]
+            "invalid value '"
+                + found[0]
+                + "' for "
+                + found[1]
                 + " (accepted: a positive duration such as 500ms, 30s, 2m; a bare number is"
-                + " milliseconds); using the default " + defMillis / 1000 + "s");
+                + " milliseconds); using the default "
+                + defMillis / 1000
+                + "s");
         return defMillis;
       }
       return millis;

@@ -29,8 +29,8 @@ import net.bytebuddy.utility.JavaModule;
 
 /**
  * The running agent: tracker, exporter and the installed transformer. Created by {@link
- * AgentInstaller} only after the bridge is on the boot class path: this class uses bridge types, and
- * loading it earlier would load a second copy of them through the application class loader.
+ * AgentInstaller} only after the bridge is on the boot class path: this class uses bridge types,
+ * and loading it earlier would load a second copy of them through the application class loader.
  */
 public final class AgentRuntime {
   public final AgentOptions options;
@@ -65,14 +65,16 @@ public final class AgentRuntime {
     Supplier<HandshakeExporter.Telemetry> telemetryFactory =
         telemetry != null ? telemetry : () -> sdkTelemetry(options.otelProperties);
     HandshakeExporter exporter =
-        new HandshakeExporter(telemetryFactory, features.contains(Hook.Feature.PHASES), AgentLog::warn);
+        new HandshakeExporter(
+            telemetryFactory, features.contains(Hook.Feature.PHASES), AgentLog::warn);
     HandshakeTracker tracker =
         new HandshakeTracker(
             exporter,
             options.abandonTimeoutMillis,
             e ->
                 AgentLog.warn(
-                    "this JDK lacks a SunJSSE field the agent reads (" + e.getMessage()
+                    "this JDK lacks a SunJSSE field the agent reads ("
+                        + e.getMessage()
                         + "); handshakes are not traced"),
             AgentLog::suppressed,
             new ApplicationSpan());
@@ -82,7 +84,8 @@ public final class AgentRuntime {
     exporter.start(tracker);
     if (HandshakeBridge.class.getClassLoader() != null) {
       throw new IllegalStateException(
-          "the bridge was loaded by " + HandshakeBridge.class.getClassLoader()
+          "the bridge was loaded by "
+              + HandshakeBridge.class.getClassLoader()
               + " instead of the boot class path; advice could not reach the agent");
     }
     HandshakeBridge.install(tracker);

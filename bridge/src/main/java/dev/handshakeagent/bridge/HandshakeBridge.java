@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The only class that advice inlined into {@code java.base} calls.
  *
- * <p>It is appended to the boot class path by the agent, uses JDK types only, and does nothing until
- * the agent {@link #install installs} a listener. Every method is total: whatever the listener throws
- * is caught, counted in {@link #suppressedErrors()} and handed to {@link
+ * <p>It is appended to the boot class path by the agent, uses JDK types only, and does nothing
+ * until the agent {@link #install installs} a listener. Every method is total: whatever the
+ * listener throws is caught, counted in {@link #suppressedErrors()} and handed to {@link
  * HandshakeListener#suppressed}, so no exception from the agent ever reaches the application.
  */
 public final class HandshakeBridge {

@@ -5,11 +5,12 @@ import java.nio.ByteBuffer;
 /**
  * Receives the raw events of SunJSSE handshakes from {@link HandshakeBridge}.
  *
- * <p>Lives on the boot class path, so it may use JDK types only. Every argument typed {@code Object}
- * is a {@code sun.security.ssl} object passed through untouched (a {@code HandshakeContext}, a
- * {@code TransportContext}, a {@code HandshakeMessage}, an {@code Alert}); the implementation reads
- * their fields. Implementations run on the application's handshake threads: they must be quick, must
- * not take locks the application could hold, and must not call public {@code SSLSocket} methods.
+ * <p>Lives on the boot class path, so it may use JDK types only. Every argument typed {@code
+ * Object} is a {@code sun.security.ssl} object passed through untouched (a {@code
+ * HandshakeContext}, a {@code TransportContext}, a {@code HandshakeMessage}, an {@code Alert}); the
+ * implementation reads their fields. Implementations run on the application's handshake threads:
+ * they must be quick, must not take locks the application could hold, and must not call public
+ * {@code SSLSocket} methods.
  */
 public interface HandshakeListener {
 
@@ -25,7 +26,9 @@ public interface HandshakeListener {
   /** An inbound change_cipher_spec record (TLS 1.2) is about to be consumed. */
   void changeCipherSpecEnter(Object transportContext);
 
-  /** A producer of an outbound handshake message was entered; {@code producer} is its class name. */
+  /**
+   * A producer of an outbound handshake message was entered; {@code producer} is its class name.
+   */
   void produceEnter(Object handshakeContext, String producer);
 
   /** The trust manager is about to check the peer's certificate chain. */

@@ -12,9 +12,9 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * {@code CertificateMessage$T12CertificateConsumer} and {@code $T13CertificateConsumer}: their static
- * {@code checkServerCerts}/{@code checkClientCerts} wrap exactly one trust-manager call, which is the
- * {@code validate certificate chain} span (OCSP/CRL fetches included).
+ * {@code CertificateMessage$T12CertificateConsumer} and {@code $T13CertificateConsumer}: their
+ * static {@code checkServerCerts}/{@code checkClientCerts} wrap exactly one trust-manager call,
+ * which is the {@code validate certificate chain} span (OCSP/CRL fetches included).
  */
 public final class CertificateConsumerInstrumentation implements JdkInstrumentation {
 

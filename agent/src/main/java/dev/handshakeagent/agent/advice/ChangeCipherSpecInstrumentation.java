@@ -11,8 +11,9 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * {@code ChangeCipherSpec$T10ChangeCipherSpecConsumer}: TLS 1.2 change_cipher_spec is its own record
- * type with its own consumer, called with the {@code TransportContext} (not a handshake context).
+ * {@code ChangeCipherSpec$T10ChangeCipherSpecConsumer}: TLS 1.2 change_cipher_spec is its own
+ * record type with its own consumer, called with the {@code TransportContext} (not a handshake
+ * context).
  */
 public final class ChangeCipherSpecInstrumentation implements JdkInstrumentation {
 

@@ -13,8 +13,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code sun.security.ssl.HandshakeContext}: one instance per handshake, so its constructor is the
- * single start point of every client and server handshake, and {@code dispatch(byte, ByteBuffer)} is
- * the single point where every inbound handshake message is consumed.
+ * single start point of every client and server handshake, and {@code dispatch(byte, ByteBuffer)}
+ * is the single point where every inbound handshake message is consumed.
  */
 public final class HandshakeContextInstrumentation implements JdkInstrumentation {
 

@@ -12,8 +12,9 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code SSLHandshake$HandshakeMessage}: its concrete {@code write(HandshakeOutStream)} writes the
- * header and calls the subclass's {@code send}, for every outbound message. That names the innermost producer frame ({@code handshakeType()} tells
- * hello_retry_request apart from server_hello).
+ * header and calls the subclass's {@code send}, for every outbound message. That names the
+ * innermost producer frame ({@code handshakeType()} tells hello_retry_request apart from
+ * server_hello).
  */
 public final class HandshakeMessageInstrumentation implements JdkInstrumentation {
 

@@ -31,6 +31,7 @@ public final class HandshakeProducerInstrumentation implements JdkInstrumentatio
           "(" + Jsse.L_CONNECTION_CONTEXT + Jsse.L_HANDSHAKE_MESSAGE + ")[B",
           Hook.Feature.PHASES,
           "outbound message produced (all HandshakeProducer implementors)");
+
   static final Hook KICKSTART =
       Hook.of(
           Jsse.PKG + "ClientHello$ClientHelloKickstartProducer",

@@ -3,8 +3,8 @@ package dev.handshakeagent.agent.advice;
 /**
  * One row of the hook table: a JDK-internal method the agent instruments. Immutable.
  *
- * <p>{@code descriptor} is the JVM method descriptor; the startup check compares it with the running
- * JDK and switches {@code feature} off when it does not match.
+ * <p>{@code descriptor} is the JVM method descriptor; the startup check compares it with the
+ * running JDK and switches {@code feature} off when it does not match.
  */
 public final class Hook {
 

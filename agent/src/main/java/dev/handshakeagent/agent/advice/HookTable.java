@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * The one table of every JDK-internal method the agent instruments, built from the instrumentation
- * classes (each row lives next to its advice). {@link HookCheck} verifies it against the running JDK
- * at start; the README's hook table is this list.
+ * classes (each row lives next to its advice). {@link HookCheck} verifies it against the running
+ * JDK at start; the README's hook table is this list.
  */
 public final class HookTable {
   private HookTable() {}

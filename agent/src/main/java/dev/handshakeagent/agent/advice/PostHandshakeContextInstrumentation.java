@@ -9,8 +9,9 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * {@code sun.security.ssl.PostHandshakeContext}: overrides {@code dispatch(byte, ByteBuffer)} without
- * calling the super method, so TLS 1.3 new_session_ticket and key_update are only seen here.
+ * {@code sun.security.ssl.PostHandshakeContext}: overrides {@code dispatch(byte, ByteBuffer)}
+ * without calling the super method, so TLS 1.3 new_session_ticket and key_update are only seen
+ * here.
  */
 public final class PostHandshakeContextInstrumentation implements JdkInstrumentation {
 

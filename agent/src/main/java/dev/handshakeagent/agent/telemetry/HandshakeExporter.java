@@ -50,7 +50,8 @@ public final class HandshakeExporter implements HandshakeSink {
   private volatile boolean running = true;
   private Thread thread;
 
-  public HandshakeExporter(Supplier<Telemetry> telemetryFactory, boolean phases, Consumer<String> warn) {
+  public HandshakeExporter(
+      Supplier<Telemetry> telemetryFactory, boolean phases, Consumer<String> warn) {
     this.telemetryFactory = telemetryFactory;
     this.phases = phases;
     this.warn = warn;
@@ -96,8 +97,8 @@ public final class HandshakeExporter implements HandshakeSink {
   }
 
   /**
-   * Waits until everything enqueued so far was turned into spans, then flushes the SDK. For tests and
-   * for shutdown.
+   * Waits until everything enqueued so far was turned into spans, then flushes the SDK. For tests
+   * and for shutdown.
    */
   public boolean flush(long timeout, TimeUnit unit) {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
@@ -117,7 +118,9 @@ public final class HandshakeExporter implements HandshakeSink {
     if (t == null) {
       return true;
     }
-    return t.flush().join(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).isSuccess();
+    return t.flush()
+        .join(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+        .isSuccess();
   }
 
   /** JVM exit: ends open handshakes as abandoned, exports what is queued, shuts the SDK down. */
@@ -168,7 +171,10 @@ public final class HandshakeExporter implements HandshakeSink {
       telemetry = t;
       spans =
           new HandshakeSpans(
-              t.tracerProvider().get(HandshakeSemconv.SCOPE, HandshakeExporter.class.getPackage().getImplementationVersion()),
+              t.tracerProvider()
+                  .get(
+                      HandshakeSemconv.SCOPE,
+                      HandshakeExporter.class.getPackage().getImplementationVersion()),
               phases);
     }
     if (item instanceof HandshakeRecord) {

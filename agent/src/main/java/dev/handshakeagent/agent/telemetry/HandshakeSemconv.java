@@ -5,10 +5,10 @@ import io.opentelemetry.api.common.AttributeKey;
 /**
  * The naming table: every span name and attribute key the agent emits, in one place.
  *
- * <p>{@code tls.*}, {@code server.*}, {@code client.*}, {@code network.peer.*} and {@code error.type}
- * are copied from the OpenTelemetry semantic conventions v1.37.0 (the {@code tls.*} group has
- * "development" stability there). Keys starting with {@code handshake.} are the project's own, for
- * what no convention covers.
+ * <p>{@code tls.*}, {@code server.*}, {@code client.*}, {@code network.peer.*} and {@code
+ * error.type} are copied from the OpenTelemetry semantic conventions v1.37.0 (the {@code tls.*}
+ * group has "development" stability there). Keys starting with {@code handshake.} are the project's
+ * own, for what no convention covers.
  */
 public final class HandshakeSemconv {
   private HandshakeSemconv() {}
@@ -22,76 +22,126 @@ public final class HandshakeSemconv {
   // ------------------------------------------------------------------ span names
   /** Root span of a client handshake, followed by " {server.address}" when known. */
   public static final String CLIENT_ROOT = "TLS client handshake";
+
   /** Root span of a server handshake. */
   public static final String SERVER_ROOT = "TLS server handshake";
+
   /** Work span: the trust manager checks the peer's chain (OCSP/CRL fetches included). */
   public static final String VALIDATE_CHAIN = "validate certificate chain";
+
   /** A fatal alert that ended an established connection (under its last handshake). */
   public static final String ALERT_RECEIVED = "receive alert";
+
   public static final String ALERT_SENT = "send alert";
+
   /** Phase spans are "send {message}" / "receive {message}" ({@link PhaseNames}). */
   public static final String SEND = "send";
+
   public static final String RECEIVE = "receive";
 
   // ------------------------------------------------------------------ semantic conventions
   /** {@code tls} (or {@code ssl} for SSLv3). */
-  public static final AttributeKey<String> TLS_PROTOCOL_NAME = AttributeKey.stringKey("tls.protocol.name");
+  public static final AttributeKey<String> TLS_PROTOCOL_NAME =
+      AttributeKey.stringKey("tls.protocol.name");
+
   /** Numeric part of the version: {@code 1.3}. */
-  public static final AttributeKey<String> TLS_PROTOCOL_VERSION = AttributeKey.stringKey("tls.protocol.version");
+  public static final AttributeKey<String> TLS_PROTOCOL_VERSION =
+      AttributeKey.stringKey("tls.protocol.version");
+
   /** IANA name of the negotiated cipher suite. */
   public static final AttributeKey<String> TLS_CIPHER = AttributeKey.stringKey("tls.cipher");
+
   /** Named group of the key exchange. */
   public static final AttributeKey<String> TLS_CURVE = AttributeKey.stringKey("tls.curve");
+
   /** True when the handshake completed. */
-  public static final AttributeKey<Boolean> TLS_ESTABLISHED = AttributeKey.booleanKey("tls.established");
+  public static final AttributeKey<Boolean> TLS_ESTABLISHED =
+      AttributeKey.booleanKey("tls.established");
+
   /** True when a session was resumed (TLS 1.2 session id or ticket, TLS 1.3 PSK). */
   public static final AttributeKey<Boolean> TLS_RESUMED = AttributeKey.booleanKey("tls.resumed");
+
   /** Negotiated ALPN protocol id. */
-  public static final AttributeKey<String> TLS_NEXT_PROTOCOL = AttributeKey.stringKey("tls.next_protocol");
-  public static final AttributeKey<String> TLS_SERVER_SUBJECT = AttributeKey.stringKey("tls.server.subject");
-  public static final AttributeKey<String> TLS_SERVER_ISSUER = AttributeKey.stringKey("tls.server.issuer");
-  public static final AttributeKey<String> TLS_SERVER_NOT_BEFORE = AttributeKey.stringKey("tls.server.not_before");
-  public static final AttributeKey<String> TLS_SERVER_NOT_AFTER = AttributeKey.stringKey("tls.server.not_after");
-  public static final AttributeKey<String> TLS_SERVER_HASH_SHA256 = AttributeKey.stringKey("tls.server.hash.sha256");
-  public static final AttributeKey<String> TLS_CLIENT_SUBJECT = AttributeKey.stringKey("tls.client.subject");
-  public static final AttributeKey<String> TLS_CLIENT_ISSUER = AttributeKey.stringKey("tls.client.issuer");
-  public static final AttributeKey<String> TLS_CLIENT_NOT_BEFORE = AttributeKey.stringKey("tls.client.not_before");
-  public static final AttributeKey<String> TLS_CLIENT_NOT_AFTER = AttributeKey.stringKey("tls.client.not_after");
-  public static final AttributeKey<String> TLS_CLIENT_HASH_SHA256 = AttributeKey.stringKey("tls.client.hash.sha256");
-  public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  public static final AttributeKey<String> TLS_NEXT_PROTOCOL =
+      AttributeKey.stringKey("tls.next_protocol");
+
+  public static final AttributeKey<String> TLS_SERVER_SUBJECT =
+      AttributeKey.stringKey("tls.server.subject");
+  public static final AttributeKey<String> TLS_SERVER_ISSUER =
+      AttributeKey.stringKey("tls.server.issuer");
+  public static final AttributeKey<String> TLS_SERVER_NOT_BEFORE =
+      AttributeKey.stringKey("tls.server.not_before");
+  public static final AttributeKey<String> TLS_SERVER_NOT_AFTER =
+      AttributeKey.stringKey("tls.server.not_after");
+  public static final AttributeKey<String> TLS_SERVER_HASH_SHA256 =
+      AttributeKey.stringKey("tls.server.hash.sha256");
+  public static final AttributeKey<String> TLS_CLIENT_SUBJECT =
+      AttributeKey.stringKey("tls.client.subject");
+  public static final AttributeKey<String> TLS_CLIENT_ISSUER =
+      AttributeKey.stringKey("tls.client.issuer");
+  public static final AttributeKey<String> TLS_CLIENT_NOT_BEFORE =
+      AttributeKey.stringKey("tls.client.not_before");
+  public static final AttributeKey<String> TLS_CLIENT_NOT_AFTER =
+      AttributeKey.stringKey("tls.client.not_after");
+  public static final AttributeKey<String> TLS_CLIENT_HASH_SHA256 =
+      AttributeKey.stringKey("tls.client.hash.sha256");
+  public static final AttributeKey<String> SERVER_ADDRESS =
+      AttributeKey.stringKey("server.address");
   public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
-  public static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
+  public static final AttributeKey<String> CLIENT_ADDRESS =
+      AttributeKey.stringKey("client.address");
   public static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
-  public static final AttributeKey<String> NETWORK_PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
-  public static final AttributeKey<Long> NETWORK_PEER_PORT = AttributeKey.longKey("network.peer.port");
+  public static final AttributeKey<String> NETWORK_PEER_ADDRESS =
+      AttributeKey.stringKey("network.peer.address");
+  public static final AttributeKey<Long> NETWORK_PEER_PORT =
+      AttributeKey.longKey("network.peer.port");
+
   /** Low-cardinality failure class: the alert name, {@code abandoned}, or the exception class. */
   public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
   // ------------------------------------------------------------------ project keys
   /** {@code client} or {@code server}. */
   public static final AttributeKey<String> ROLE = AttributeKey.stringKey("handshake.role");
+
   /** {@code SSLSocket} or {@code SSLEngine}. */
   public static final AttributeKey<String> API = AttributeKey.stringKey("handshake.api");
+
   /** The JSSE provider ({@code SunJSSE}). */
   public static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("handshake.provider");
+
   /** Server: none/requested/required. Client: requested when a certificate_request arrived. */
-  public static final AttributeKey<String> CLIENT_AUTH = AttributeKey.stringKey("handshake.client_auth");
+  public static final AttributeKey<String> CLIENT_AUTH =
+      AttributeKey.stringKey("handshake.client_auth");
+
   /** True when a HelloRetryRequest happened. */
-  public static final AttributeKey<Boolean> HELLO_RETRY = AttributeKey.booleanKey("handshake.hello_retry");
+  public static final AttributeKey<Boolean> HELLO_RETRY =
+      AttributeKey.booleanKey("handshake.hello_retry");
+
   /** Alert description on failure ({@code handshake_failure}). */
   public static final AttributeKey<String> ALERT = AttributeKey.stringKey("handshake.alert");
+
   /** {@code local} (we sent the alert) or {@code peer} (we received it). */
-  public static final AttributeKey<String> ALERT_ORIGIN = AttributeKey.stringKey("handshake.alert.origin");
+  public static final AttributeKey<String> ALERT_ORIGIN =
+      AttributeKey.stringKey("handshake.alert.origin");
+
   /** Span name of the phase the failure happened in (or after, when waiting for the peer). */
-  public static final AttributeKey<String> FAILED_PHASE = AttributeKey.stringKey("handshake.failed_phase");
+  public static final AttributeKey<String> FAILED_PHASE =
+      AttributeKey.stringKey("handshake.failed_phase");
+
   /** Phase spans: the message's wire name (or its raw type for unknown messages). */
   public static final AttributeKey<String> MESSAGE = AttributeKey.stringKey("handshake.message");
+
   /** Phase spans: {@code send} or {@code receive}. */
-  public static final AttributeKey<String> DIRECTION = AttributeKey.stringKey("handshake.direction");
+  public static final AttributeKey<String> DIRECTION =
+      AttributeKey.stringKey("handshake.direction");
+
   /** Abandoned handshakes: why the agent gave up on them. */
-  public static final AttributeKey<String> ABANDON_REASON = AttributeKey.stringKey("handshake.abandon_reason");
+  public static final AttributeKey<String> ABANDON_REASON =
+      AttributeKey.stringKey("handshake.abandon_reason");
+
   /** Post-handshake phases (new_session_ticket, key_update): true. */
-  public static final AttributeKey<Boolean> POST_HANDSHAKE = AttributeKey.booleanKey("handshake.post_handshake");
+  public static final AttributeKey<Boolean> POST_HANDSHAKE =
+      AttributeKey.booleanKey("handshake.post_handshake");
 
   /** {@code error.type} of a handshake that never finished. */
   public static final String ABANDONED = "abandoned";

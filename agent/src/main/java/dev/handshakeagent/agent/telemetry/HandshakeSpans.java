@@ -68,16 +68,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the spans of one ended handshake: the root span with its attributes, and one child span per
- * phase, with the timestamps recorded on the handshake thread. Runs on the export thread only.
+ * Builds the spans of one ended handshake: the root span with its attributes, and one child span
+ * per phase, with the timestamps recorded on the handshake thread. Runs on the export thread only.
  */
 final class HandshakeSpans {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private final Tracer tracer;
   private final boolean phases;
+
   /** Wall-clock epoch nanos at {@link #baseNanoTime}, so nanoTime stamps become span timestamps. */
   private final long baseEpochNanos;
+
   private final long baseNanoTime;
 
   HandshakeSpans(Tracer tracer, boolean phases) {
@@ -110,8 +112,7 @@ final class HandshakeSpans {
     } else {
       b.setNoParent();
     }
-    b.setSpanKind(SpanKind.INTERNAL)
-            .setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
+    b.setSpanKind(SpanKind.INTERNAL).setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
     List<Frame> frames = phases ? sorted(r.phases()) : List.of();
     rootAttributes(b, r, f, serverAddress, frames);
     Span root = b.startSpan();
@@ -209,7 +210,11 @@ final class HandshakeSpans {
   }
 
   private void rootAttributes(
-      SpanBuilder b, HandshakeRecord r, HandshakeFacts f, String serverAddress, List<Frame> frames) {
+      SpanBuilder b,
+      HandshakeRecord r,
+      HandshakeFacts f,
+      String serverAddress,
+      List<Frame> frames) {
     b.setAttribute(ROLE, r.isClient() ? "client" : "server");
     b.setAttribute(API, r.isEngine() ? "SSLEngine" : "SSLSocket");
     b.setAttribute(PROVIDER, "SunJSSE");

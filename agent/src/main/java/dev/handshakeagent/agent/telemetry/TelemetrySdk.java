@@ -1,10 +1,10 @@
 package dev.handshakeagent.agent.telemetry;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.api.common.AttributeKey;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -19,10 +19,10 @@ import java.util.function.Consumer;
  * Starts the agent's own OpenTelemetry SDK through the SDK's autoconfiguration, so every standard
  * {@code OTEL_*} variable and {@code otel.*} system property works as documented by OpenTelemetry.
  *
- * <p>Defaults that differ from the SDK's: OTLP protocol {@code http/protobuf} (the SDK's own default
- * is grpc, the official Java agent's is http/protobuf; this agent bundles no gRPC sender), metrics
- * and logs exporters {@code none}, and a {@code service.name} derived from the main class or jar
- * instead of {@code unknown_service:java}.
+ * <p>Defaults that differ from the SDK's: OTLP protocol {@code http/protobuf} (the SDK's own
+ * default is grpc, the official Java agent's is http/protobuf; this agent bundles no gRPC sender),
+ * metrics and logs exporters {@code none}, and a {@code service.name} derived from the main class
+ * or jar instead of {@code unknown_service:java}.
  */
 public final class TelemetrySdk {
   static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
@@ -30,8 +30,8 @@ public final class TelemetrySdk {
   private TelemetrySdk() {}
 
   /**
-   * Builds the SDK. {@code overrides} are {@code otel.*} pairs given as agent options (attach), which
-   * win over the JVM's own properties and environment.
+   * Builds the SDK. {@code overrides} are {@code otel.*} pairs given as agent options (attach),
+   * which win over the JVM's own properties and environment.
    */
   public static OpenTelemetrySdk create(Map<String, String> overrides, Consumer<String> warn) {
     return AutoConfiguredOpenTelemetrySdk.builder()
@@ -54,14 +54,18 @@ public final class TelemetrySdk {
   }
 
   /** gRPC needs a sender this agent does not bundle: one line, and the accepted value instead. */
-  private static Map<String, String> onlyHttpProtobuf(ConfigProperties config, Consumer<String> warn) {
+  private static Map<String, String> onlyHttpProtobuf(
+      ConfigProperties config, Consumer<String> warn) {
     Map<String, String> fixed = new HashMap<>();
     for (String key :
         new String[] {"otel.exporter.otlp.protocol", "otel.exporter.otlp.traces.protocol"}) {
       String value = config.getString(key);
       if (value != null && !value.equals("http/protobuf")) {
         warn.accept(
-            "unsupported value '" + value + "' for " + key
+            "unsupported value '"
+                + value
+                + "' for "
+                + key
                 + " (accepted: http/protobuf; this agent bundles no gRPC sender); using"
                 + " http/protobuf, whose default port is 4318");
         fixed.put(key, "http/protobuf");

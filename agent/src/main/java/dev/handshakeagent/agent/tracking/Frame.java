@@ -20,16 +20,23 @@ public final class Frame {
   }
 
   final HandshakeRecord record;
-  /** The JDK context the frame was opened with; cleared when it closes (it must not keep it alive). */
+
+  /**
+   * The JDK context the frame was opened with; cleared when it closes (it must not keep it alive).
+   */
   Object context;
+
   final Kind kind;
   final Frame parent;
   final long startNanos;
   long endNanos;
+
   /** Wire type of a received message, -1 otherwise. */
   int wireType = -1;
+
   /** A received server_hello carrying the HelloRetryRequest random. */
   boolean helloRetry;
+
   /**
    * The JDK's {@code SSLHandshake} constant name of a sent message ({@code CLIENT_HELLO}), or
    * {@code CHANGE_CIPHER_SPEC}; null while a producer frame has written nothing.
@@ -37,8 +44,10 @@ public final class Frame {
   String jdkMessageName;
 
   Throwable error;
+
   /** ALERT frames: the alert's RFC name and whether it was received from the peer. */
   String alertDescription;
+
   boolean alertReceived;
 
   Frame(HandshakeRecord record, Object context, Kind kind, Frame parent, long startNanos) {

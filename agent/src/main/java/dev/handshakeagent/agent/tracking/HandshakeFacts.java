@@ -20,22 +20,31 @@ import javax.net.ssl.SSLSession;
 public final class HandshakeFacts {
   /** Protocol as the JDK names it ({@code TLSv1.3}), or null before server_hello. */
   public String protocol;
+
   /** IANA cipher suite name, or null when none was negotiated. */
   public String cipherSuite;
+
   /** Named group of the key exchange ({@code x25519}), when known. */
   public String namedGroup;
+
   public boolean resumed;
   public String applicationProtocol;
+
   /** The first SNI host name requested by the client, as the client sent it. */
   public String requestedServerName;
+
   /** Server side: {@code none}, {@code requested} or {@code required}. Null on the client. */
   public String serverClientAuth;
+
   public X509Certificate[] localChain;
   public X509Certificate[] peerChain;
+
   /** The alert's RFC name ({@code handshake_failure}), or null. */
   public String alertDescription;
+
   /** SSLEngine: the peer host and port the engine was created with. SSLSocket: the host given. */
   public String peerHost;
+
   public int peerPort = -1;
   public InetAddress socketPeerAddress;
   public int socketPeerPort = -1;
@@ -103,8 +112,8 @@ public final class HandshakeFacts {
 
   /**
    * The negotiated group only. The peer's key share (TLS 1.3) or ephemeral key (TLS 1.2) in the
-   * handshake credentials is for the chosen group; a TLS 1.3 client's own possessions are not, since
-   * it holds a key share for every group it offered.
+   * handshake credentials is for the chosen group; a TLS 1.3 client's own possessions are not,
+   * since it holds a key share for every group it offered.
    */
   private static String namedGroup(String protocol, boolean client, Object hc, JsseAccess j) {
     if (protocol == null) {

@@ -13,10 +13,10 @@ import javax.net.ssl.SSLEngine;
  * strings, certificates and spans are made later on the export thread from the references kept at
  * the end ({@link HandshakeFacts}).
  *
- * <p>Thread safety: events of one handshake arrive serialized by the JDK's own locks, but the sweeper
- * may end a record concurrently, so every mutation holds the record's monitor (never contended in
- * practice). After {@link #outcome()} is set and the record is handed to the sink it is not mutated
- * again.
+ * <p>Thread safety: events of one handshake arrive serialized by the JDK's own locks, but the
+ * sweeper may end a record concurrently, so every mutation holds the record's monitor (never
+ * contended in practice). After {@link #outcome()} is set and the record is handed to the sink it
+ * is not mutated again.
  */
 public final class HandshakeRecord {
 
@@ -34,11 +34,15 @@ public final class HandshakeRecord {
   final boolean client;
   final boolean engine;
   final long startNanos;
+
   /** Null for a connection-level failure before any handshake context existed. */
   final WeakReference<Object> handshakeContext;
+
   final WeakReference<Object> transport;
+
   /** For a post-handshake record: the connection's last handshake. */
   final HandshakeRecord parentHandshake;
+
   /** The application's span current when the handshake started (opaque), or null. */
   volatile Object applicationParent;
 
@@ -95,8 +99,8 @@ public final class HandshakeRecord {
   }
 
   /**
-   * Closes {@code frame}; returns true when the record has now ended (the caller hands it on) or, for
-   * a post-handshake record, when a batch of phases is complete.
+   * Closes {@code frame}; returns true when the record has now ended (the caller hands it on) or,
+   * for a post-handshake record, when a batch of phases is complete.
    */
   synchronized boolean frameClosed(Frame frame, Object result, Throwable error, long now) {
     openFrames--;

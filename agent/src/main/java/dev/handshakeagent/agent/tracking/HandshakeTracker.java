@@ -34,12 +34,41 @@ public final class HandshakeTracker implements HandshakeListener {
       Map.of(
           "sun.security.ssl.ChangeCipherSpec$T10ChangeCipherSpecProducer", "CHANGE_CIPHER_SPEC",
           "sun.security.ssl.KeyUpdate$KeyUpdateProducer", "KEY_UPDATE");
+
   /** RFC 8446 4.1.3: the server_hello random that marks a HelloRetryRequest. */
   private static final byte[] HRR_RANDOM = {
-    (byte) 0xCF, 0x21, (byte) 0xAD, 0x74, (byte) 0xE5, (byte) 0x9A, 0x61, 0x11,
-    (byte) 0xBE, 0x1D, (byte) 0x8C, 0x02, 0x1E, 0x65, (byte) 0xB8, (byte) 0x91,
-    (byte) 0xC2, (byte) 0xA2, 0x11, 0x16, 0x7A, (byte) 0xBB, (byte) 0x8C, 0x5E,
-    0x07, (byte) 0x9E, 0x09, (byte) 0xE2, (byte) 0xC8, (byte) 0xA8, 0x33, (byte) 0x9C
+    (byte) 0xCF,
+    0x21,
+    (byte) 0xAD,
+    0x74,
+    (byte) 0xE5,
+    (byte) 0x9A,
+    0x61,
+    0x11,
+    (byte) 0xBE,
+    0x1D,
+    (byte) 0x8C,
+    0x02,
+    0x1E,
+    0x65,
+    (byte) 0xB8,
+    (byte) 0x91,
+    (byte) 0xC2,
+    (byte) 0xA2,
+    0x11,
+    0x16,
+    0x7A,
+    (byte) 0xBB,
+    (byte) 0x8C,
+    0x5E,
+    0x07,
+    (byte) 0x9E,
+    0x09,
+    (byte) 0xE2,
+    (byte) 0xC8,
+    (byte) 0xA8,
+    0x33,
+    (byte) 0x9C
   };
 
   private final HandshakeSink sink;
@@ -263,7 +292,8 @@ public final class HandshakeTracker implements HandshakeListener {
         // client finished).
         Object d = alert == null ? null : JsseAccess.get(j.alertDescription, alert);
         sink.postHandshake(
-            r, List.of(Frame.alert(d instanceof String ? (String) d : null, received, thrown, now)));
+            r,
+            List.of(Frame.alert(d instanceof String ? (String) d : null, received, thrown, now)));
       }
       return; // otherwise this handshake already ended (abandoned), and is not counted twice
     }
@@ -298,7 +328,8 @@ public final class HandshakeTracker implements HandshakeListener {
       return;
     }
     Object hc = r.handshakeContext == null ? null : r.handshakeContext.get();
-    if (r.abandon("closed by the application during the handshake", hc, tc, false, System.nanoTime())) {
+    if (r.abandon(
+        "closed by the application during the handshake", hc, tc, false, System.nanoTime())) {
       ended(r);
     }
   }
@@ -401,7 +432,8 @@ public final class HandshakeTracker implements HandshakeListener {
 
   private boolean isIgnored(SSLEngine engine) {
     Set<String> ignored = ignoredPeers;
-    return !ignored.isEmpty() && ignored.contains(engine.getPeerHost() + ":" + engine.getPeerPort());
+    return !ignored.isEmpty()
+        && ignored.contains(engine.getPeerHost() + ":" + engine.getPeerPort());
   }
 
   /** Absolute reads only: the JDK's buffer position is left untouched. */

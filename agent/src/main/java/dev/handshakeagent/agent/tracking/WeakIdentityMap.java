@@ -5,9 +5,9 @@ import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A concurrent map keyed by object identity that holds its keys weakly, so a handshake or connection
- * object the JDK drops is never kept alive by the agent. Stale entries are removed by {@link
- * #expunge()}, which the sweeper calls.
+ * A concurrent map keyed by object identity that holds its keys weakly, so a handshake or
+ * connection object the JDK drops is never kept alive by the agent. Stale entries are removed by
+ * {@link #expunge()}, which the sweeper calls.
  */
 final class WeakIdentityMap<V> {
   private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<>();

@@ -39,7 +39,8 @@ class AbandonedHandshakeTest {
     assertEquals("abandoned", str(server, "error.type"));
     assertEquals("no handshake progress for 1500 ms", str(server, "handshake.abandon_reason"));
     long millis = (server.getEndEpochNanos() - server.getStartEpochNanos()) / 1_000_000;
-    assertTrue(millis >= 1500 && millis < 3900, "ended by the sweeper, not by the close: " + millis);
+    assertTrue(
+        millis >= 1500 && millis < 3900, "ended by the sweeper, not by the close: " + millis);
     assertEquals(0, agent.suppressedErrors());
   }
 
@@ -49,7 +50,8 @@ class AbandonedHandshakeTest {
     InProcessAgent.reset();
     SSLEngine client = TestPki.clientContext(false).createSSLEngine("localhost", 41_999);
     client.setUseClientMode(true);
-    SSLEngine server = TestPki.serverContext(TestPki.Server.RSA).createSSLEngine("127.0.0.1", 41_999);
+    SSLEngine server =
+        TestPki.serverContext(TestPki.Server.RSA).createSSLEngine("127.0.0.1", 41_999);
     server.setUseClientMode(false);
     ByteBuffer net = ByteBuffer.allocate(1 << 16);
     client.wrap(ByteBuffer.allocate(0), net);
@@ -68,11 +70,14 @@ class AbandonedHandshakeTest {
     List<SpanData> spans = InProcessAgent.spans();
     SpanData c = Traces.root(spans, "client");
     assertEquals("abandoned", str(c, "error.type"));
-    assertEquals("closed by the application during the handshake", str(c, "handshake.abandon_reason"));
+    assertEquals(
+        "closed by the application during the handshake", str(c, "handshake.abandon_reason"));
     SpanData s = Traces.root(spans, "server");
     assertEquals("abandoned", str(s, "error.type"));
     assertTrue(
-        List.of("connection discarded before the handshake finished", "no handshake progress for 1500 ms")
+        List.of(
+                "connection discarded before the handshake finished",
+                "no handshake progress for 1500 ms")
             .contains(str(s, "handshake.abandon_reason")),
         str(s, "handshake.abandon_reason"));
     assertTrue(Traces.phases(spans, s).contains("send server_hello"));

@@ -53,7 +53,8 @@ class HandshakeFailureTest {
     assertTrue(o.result().client.contains("PKIX path building failed"), o.result().toString());
     SpanData client = o.client();
     assertFailed(client, "certificate_unknown", "local", "validate certificate chain");
-    assertEquals(o.result().client.substring(o.result().client.indexOf(": ") + 2),
+    assertEquals(
+        o.result().client.substring(o.result().client.indexOf(": ") + 2),
         client.getStatus().getDescription());
     // The chain that failed validation is on the root, for the on-call engineer.
     assertEquals("CN=untrusted.example", str(client, "tls.server.subject"));
@@ -144,7 +145,8 @@ class HandshakeFailureTest {
   void peerClosesMidHandshake() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.PEER_CLOSES_MID_HANDSHAKE);
     assertFailed(o.client(), "handshake_failure", "local", "send client_hello");
-    assertTrue(o.client().getStatus().getDescription().contains("Remote host terminated the handshake"));
+    assertTrue(
+        o.client().getStatus().getDescription().contains("Remote host terminated the handshake"));
     assertEquals(1, Traces.roots(o.spans).size(), "the raw server is not TLS");
   }
 
@@ -156,8 +158,8 @@ class HandshakeFailureTest {
     // The engine that made the client_hello bytes was closed mid-handshake by the test.
     SpanData helper = o.client();
     assertEquals("abandoned", str(helper, "error.type"));
-    assertEquals("closed by the application during the handshake",
-        str(helper, "handshake.abandon_reason"));
+    assertEquals(
+        "closed by the application during the handshake", str(helper, "handshake.abandon_reason"));
   }
 
   @Test

@@ -197,8 +197,14 @@ class HandshakeSuccessTest {
             "receive new_session_ticket"),
         client);
     List<String> server = o.phases(o.server());
-    assertTrue(server.containsAll(List.of("send certificate_request", "receive certificate",
-        "validate certificate chain", "receive certificate_verify")), server.toString());
+    assertTrue(
+        server.containsAll(
+            List.of(
+                "send certificate_request",
+                "receive certificate",
+                "validate certificate chain",
+                "receive certificate_verify")),
+        server.toString());
     assertEquals("receive certificate", o.parent(o.server(), "validate certificate chain"));
     assertEquals("required", str(o.server(), "handshake.client_auth"));
     assertEquals("requested", str(o.client(), "handshake.client_auth"));
@@ -212,8 +218,12 @@ class HandshakeSuccessTest {
   @Test
   void mutualTls12() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.MTLS12_SOCKET);
-    assertTrue(o.phases(o.client()).containsAll(List.of("receive certificate_request",
-        "send certificate", "send certificate_verify")), o.phases(o.client()).toString());
+    assertTrue(
+        o.phases(o.client())
+            .containsAll(
+                List.of(
+                    "receive certificate_request", "send certificate", "send certificate_verify")),
+        o.phases(o.client()).toString());
     assertEquals("required", str(o.server(), "handshake.client_auth"));
     assertEquals("CN=handshake-client,O=handshake-agent", str(o.server(), "tls.client.subject"));
   }
@@ -223,12 +233,18 @@ class HandshakeSuccessTest {
     ScenarioSpans o = ScenarioSpans.run(Scenario.HELLO_RETRY_SOCKET);
     List<String> client = o.phases(o.client());
     assertEquals(
-        List.of("send client_hello", "receive hello_retry_request", "send client_hello",
+        List.of(
+            "send client_hello",
+            "receive hello_retry_request",
+            "send client_hello",
             "receive server_hello"),
         client.subList(0, 4));
     List<String> server = o.phases(o.server());
     assertEquals(
-        List.of("receive client_hello", "send hello_retry_request", "receive client_hello",
+        List.of(
+            "receive client_hello",
+            "send hello_retry_request",
+            "receive client_hello",
             "send server_hello"),
         server.subList(0, 4));
     for (SpanData root : List.of(o.client(), o.server())) {
@@ -249,12 +265,22 @@ class HandshakeSuccessTest {
     assertEquals(true, bool(clients.get(1), "tls.resumed"));
     assertEquals(true, bool(servers.get(1), "tls.resumed"));
     assertEquals(
-        List.of("send client_hello", "receive server_hello", "receive encrypted_extensions",
-            "receive finished", "send finished", "receive new_session_ticket"),
+        List.of(
+            "send client_hello",
+            "receive server_hello",
+            "receive encrypted_extensions",
+            "receive finished",
+            "send finished",
+            "receive new_session_ticket"),
         o.phases(clients.get(1)));
     assertEquals(
-        List.of("receive client_hello", "send server_hello", "send encrypted_extensions",
-            "send finished", "receive finished", "send new_session_ticket"),
+        List.of(
+            "receive client_hello",
+            "send server_hello",
+            "send encrypted_extensions",
+            "send finished",
+            "receive finished",
+            "send new_session_ticket"),
         o.phases(servers.get(1)));
   }
 
@@ -285,12 +311,22 @@ class HandshakeSuccessTest {
       assertFalse(root.getName().endsWith("new_session_ticket"), Traces.names(o.spans));
     }
     assertEquals(
-        List.of("send client_hello", "receive server_hello", "receive change_cipher_spec",
-            "receive finished", "send finished", "send change_cipher_spec"),
+        List.of(
+            "send client_hello",
+            "receive server_hello",
+            "receive change_cipher_spec",
+            "receive finished",
+            "send finished",
+            "send change_cipher_spec"),
         o.phases(clients.get(1)));
     assertEquals(
-        List.of("receive client_hello", "send server_hello", "send finished",
-            "send change_cipher_spec", "receive change_cipher_spec", "receive finished"),
+        List.of(
+            "receive client_hello",
+            "send server_hello",
+            "send finished",
+            "send change_cipher_spec",
+            "receive change_cipher_spec",
+            "receive finished"),
         o.phases(servers.get(1)));
   }
 
@@ -301,10 +337,14 @@ class HandshakeSuccessTest {
     List<String> client = o.phases(o.client());
     List<String> server = o.phases(o.server());
     // The client asks for an update; the server updates its own keys in reply.
-    assertEquals(List.of("send key_update", "receive key_update"),
-        client.subList(client.size() - 2, client.size()), client.toString());
-    assertEquals(List.of("receive key_update", "send key_update"),
-        server.subList(server.size() - 2, server.size()), server.toString());
+    assertEquals(
+        List.of("send key_update", "receive key_update"),
+        client.subList(client.size() - 2, client.size()),
+        client.toString());
+    assertEquals(
+        List.of("receive key_update", "send key_update"),
+        server.subList(server.size() - 2, server.size()),
+        server.toString());
     SpanData update =
         Traces.descendants(o.spans, o.client()).stream()
             .filter(s -> s.getName().equals("send key_update"))
@@ -354,8 +394,9 @@ class HandshakeSuccessTest {
     try (InputStream in = Files.newInputStream(TestPki.dir().resolve(name))) {
       X509Certificate c =
           (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-      return HexFormat.of().withUpperCase().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+      return HexFormat.of()
+          .withUpperCase()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
     }
   }
 }

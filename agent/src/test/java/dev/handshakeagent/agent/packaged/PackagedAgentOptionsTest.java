@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The packaged agent's configuration in a child JVM of each JDK: the exporter's own TLS traffic is
- * never traced, a bad option is one clear line and the default, and {@code OTEL_TRACES_EXPORTER=none}
- * exports nothing while the application runs unchanged.
+ * never traced, a bad option is one clear line and the default, and {@code
+ * OTEL_TRACES_EXPORTER=none} exports nothing while the application runs unchanged.
  */
 class PackagedAgentOptionsTest {
 
@@ -45,11 +45,16 @@ class PackagedAgentOptionsTest {
       assertEquals(0, out.exitCode, out.stderr);
       PackagedAgentTest.assertNoAgentComplaint(out.stderr);
       List<OtlpReceiver.Received> roots =
-          receiver.spans().stream().filter(OtlpReceiver.Received::isRoot).collect(Collectors.toList());
+          receiver.spans().stream()
+              .filter(OtlpReceiver.Received::isRoot)
+              .collect(Collectors.toList());
       assertTrue(receiver.requests() >= 1, "the exporter reached the HTTPS receiver");
-      assertEquals(4, roots.size(), "two handshakes, two sides, and none of the exporter's: " + roots);
+      assertEquals(
+          4, roots.size(), "two handshakes, two sides, and none of the exporter's: " + roots);
       String receiverPort = String.valueOf(receiver.port());
-      assertTrue(roots.stream().noneMatch(r -> receiverPort.equals(r.attr("server.port"))), roots.toString());
+      assertTrue(
+          roots.stream().noneMatch(r -> receiverPort.equals(r.attr("server.port"))),
+          roots.toString());
     }
   }
 
@@ -58,8 +63,11 @@ class PackagedAgentOptionsTest {
   void rootIsChildOfTheApplicationsOwnOpenTelemetrySpan(String javaHome) throws Exception {
     List<String> appOtel =
         ChildJvm.testClassPathJars(
-            "opentelemetry-api-", "opentelemetry-context-", "opentelemetry-sdk-trace-",
-            "opentelemetry-sdk-common-", "opentelemetry-common-");
+            "opentelemetry-api-",
+            "opentelemetry-context-",
+            "opentelemetry-sdk-trace-",
+            "opentelemetry-sdk-common-",
+            "opentelemetry-common-");
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       ChildJvm.Output out =
           ChildJvm.run(
@@ -71,7 +79,11 @@ class PackagedAgentOptionsTest {
       assertEquals(0, out.exitCode, out.stderr);
       PackagedAgentTest.assertNoAgentComplaint(out.stderr);
       String[] app =
-          out.stdout.stream().filter(l -> l.startsWith("APPSPAN ")).findFirst().orElseThrow().split(" ");
+          out.stdout.stream()
+              .filter(l -> l.startsWith("APPSPAN "))
+              .findFirst()
+              .orElseThrow()
+              .split(" ");
       OtlpReceiver.Received client =
           receiver.spans().stream()
               .filter(s -> s.span.getName().equals("TLS client handshake localhost"))
@@ -104,12 +116,15 @@ class PackagedAgentOptionsTest {
               .filter(l -> l.contains("handshake-agent"))
               .collect(Collectors.toList());
       assertEquals(2, agentLines.size(), out.stderr);
-      assertTrue(agentLines.get(0).contains("'maybe' for agent option phases (accepted: true, false)"),
+      assertTrue(
+          agentLines.get(0).contains("'maybe' for agent option phases (accepted: true, false)"),
           agentLines.get(0));
-      assertTrue(agentLines.get(1).contains("'soon' for system property handshake.abandon.timeout"),
+      assertTrue(
+          agentLines.get(1).contains("'soon' for system property handshake.abandon.timeout"),
           agentLines.get(1));
       // Defaults in force: phases on.
-      assertTrue(receiver.spans().stream().anyMatch(s -> s.span.getName().equals("send client_hello")));
+      assertTrue(
+          receiver.spans().stream().anyMatch(s -> s.span.getName().equals("send client_hello")));
     }
   }
 
@@ -126,7 +141,9 @@ class PackagedAgentOptionsTest {
                   "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint()),
               "TLS13_SOCKET_RSA");
       assertEquals(0, out.exitCode, out.stderr);
-      assertTrue(out.stdout.stream().anyMatch(l -> l.contains("client=OK TLSv1.3")), out.stdout.toString());
+      assertTrue(
+          out.stdout.stream().anyMatch(l -> l.contains("client=OK TLSv1.3")),
+          out.stdout.toString());
       PackagedAgentTest.assertNoAgentComplaint(out.stderr);
       assertEquals(0, receiver.requests());
     }

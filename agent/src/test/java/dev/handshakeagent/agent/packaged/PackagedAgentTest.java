@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
-import dev.handshakeagent.agent.testing.Scenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -28,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PackagedAgentTest {
 
-  static final Path AGENT = Paths.get(System.getProperty("agent.jar", "target/handshake-agent.jar"));
+  static final Path AGENT =
+      Paths.get(System.getProperty("agent.jar", "target/handshake-agent.jar"));
 
   /** Sides whose outcome depends on timing (a TCP reset racing an alert), with or without agent. */
   static final Set<String> TIMING_DEPENDENT =
@@ -129,15 +129,20 @@ class PackagedAgentTest {
         }
       }
       assertEquals(expectedRoots, roots.size(), "each handshake exported exactly once per side");
-      assertFalse(roots.stream().anyMatch(r -> "abandoned".equals(r.attr("error.type"))
-              && !"443".equals(r.attr("server.port"))),
+      assertFalse(
+          roots.stream()
+              .anyMatch(
+                  r ->
+                      "abandoned".equals(r.attr("error.type"))
+                          && !"443".equals(r.attr("server.port"))),
           "only the deliberately closed helper engine is abandoned");
     }
   }
 
   static List<OtlpReceiver.Received> clientRoots(List<OtlpReceiver.Received> roots, String port) {
     return roots.stream()
-        .filter(r -> "client".equals(r.attr("handshake.role")) && port.equals(r.attr("server.port")))
+        .filter(
+            r -> "client".equals(r.attr("handshake.role")) && port.equals(r.attr("server.port")))
         .collect(Collectors.toList());
   }
 
@@ -179,11 +184,13 @@ class PackagedAgentTest {
       boolean clientOk =
           sa[0].equals(sb[0])
               || (TIMING_DEPENDENT.contains(scenario + " client")
-                  && sa[0].startsWith("client=FAIL") && sb[0].startsWith("client=FAIL"));
+                  && sa[0].startsWith("client=FAIL")
+                  && sb[0].startsWith("client=FAIL"));
       boolean serverOk =
           sa[1].equals(sb[1])
               || (TIMING_DEPENDENT.contains(scenario + " server")
-                  && sa[1].startsWith("FAIL") && sb[1].startsWith("FAIL"));
+                  && sa[1].startsWith("FAIL")
+                  && sb[1].startsWith("FAIL"));
       if (!clientOk || !serverOk) {
         diffs.add("without agent: " + a + "\n   with agent: " + b);
       }

@@ -2,11 +2,11 @@ package dev.handshakeagent.agent.testing;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.Collection;
 import java.util.List;
 
@@ -19,7 +19,9 @@ final class AppSpan {
 
   static void run(List<Scenario> scenarios) throws Exception {
     SdkTracerProvider sdk =
-        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(new Discard())).build();
+        SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(new Discard()))
+            .build();
     Span call = sdk.get("application").spanBuilder("GET /orders").startSpan();
     System.out.println(
         "APPSPAN " + call.getSpanContext().getTraceId() + " " + call.getSpanContext().getSpanId());

@@ -74,7 +74,8 @@ public final class ChildJvm {
     cmd.add(ScenarioMain.class.getName());
     cmd.addAll(Arrays.asList(scenarios));
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    // The child must not pick up OpenTelemetry or agent settings from the machine running the build.
+    // The child must not pick up OpenTelemetry or agent settings from the machine running the
+    // build.
     pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("HANDSHAKE_"));
     Path out = Files.createTempFile("child-out", ".txt");
     Path err = Files.createTempFile("child-err", ".txt");

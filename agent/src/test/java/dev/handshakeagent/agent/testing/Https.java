@@ -53,7 +53,9 @@ final class Https {
           c.setConnectTimeout(10_000);
           c.setReadTimeout(15_000);
           try (InputStream in = c.getInputStream()) {
-            return "OK HTTP " + c.getResponseCode() + " "
+            return "OK HTTP "
+                + c.getResponseCode()
+                + " "
                 + new String(in.readAllBytes(), StandardCharsets.UTF_8);
           } finally {
             c.disconnect();
@@ -68,8 +70,7 @@ final class Https {
   private static TlsRun.Result withServer(Call call) throws Exception {
     HttpsServer server =
         HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-    server.setHttpsConfigurator(
-        new HttpsConfigurator(TestPki.serverContext(TestPki.Server.RSA)));
+    server.setHttpsConfigurator(new HttpsConfigurator(TestPki.serverContext(TestPki.Server.RSA)));
     server.createContext(
         "/hello",
         exchange -> {

@@ -27,7 +27,9 @@ public final class InProcessAgent {
   public static synchronized AgentRuntime install(String agentArgs) {
     if (runtime == null) {
       SdkTracerProvider provider =
-          SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(EXPORTER)).build();
+          SdkTracerProvider.builder()
+              .addSpanProcessor(SimpleSpanProcessor.create(EXPORTER))
+              .build();
       runtime =
           AgentInstaller.install(
               agentArgs,

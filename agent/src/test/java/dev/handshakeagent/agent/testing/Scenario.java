@@ -135,8 +135,7 @@ public enum Scenario {
         }
       case KEY_UPDATE13_SOCKET:
         return one(
-            TlsRun.sockets(
-                server(TestPki.Server.RSA).protocols("TLSv1.3"), client().keyUpdate()));
+            TlsRun.sockets(server(TestPki.Server.RSA).protocols("TLSv1.3"), client().keyUpdate()));
       case TLS13_ENGINE:
         return one(engines(server(TestPki.Server.RSA).protocols("TLSv1.3"), client()));
       case TLS12_ENGINE:
@@ -173,8 +172,7 @@ public enum Scenario {
         return one(TlsRun.rawServerCloses(client()));
       case CLIENT_HELLO_THEN_CLOSE:
         return one(
-            TlsRun.rawClient(
-                server(TestPki.Server.RSA), TlsRun.clientHelloBytes(client()), 0));
+            TlsRun.rawClient(server(TestPki.Server.RSA), TlsRun.clientHelloBytes(client()), 0));
       case PLAINTEXT_TO_SERVER:
         return one(
             TlsRun.rawClient(

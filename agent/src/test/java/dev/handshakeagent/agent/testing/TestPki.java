@@ -109,18 +109,47 @@ public final class TestPki {
   private static void generate(Path d) throws IOException, InterruptedException {
     Files.createDirectories(d);
     String san = "SAN=dns:localhost,ip:127.0.0.1";
-    keytool(d, "-genkeypair", "-keystore", "ca.p12", "-alias", "ca", "-keyalg", "RSA",
-        "-keysize", "2048", "-dname", CA_DN, "-validity", "3650", "-ext", "bc:c");
+    keytool(
+        d,
+        "-genkeypair",
+        "-keystore",
+        "ca.p12",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-dname",
+        CA_DN,
+        "-validity",
+        "3650",
+        "-ext",
+        "bc:c");
     keytool(d, "-exportcert", "-keystore", "ca.p12", "-alias", "ca", "-rfc", "-file", "ca.cer");
-    keytool(d, "-importcert", "-keystore", "trust.p12", "-alias", "ca", "-file", "ca.cer",
-        "-noprompt");
+    keytool(
+        d, "-importcert", "-keystore", "trust.p12", "-alias", "ca", "-file", "ca.cer", "-noprompt");
     signed(d, "server-rsa", "RSA", "CN=localhost,O=handshake-agent", san, null);
     signed(d, "server-ec", "EC", "CN=localhost,O=handshake-agent EC", san, null);
     signed(d, "server-expired", "RSA", "CN=expired.localhost,O=handshake-agent", san, "-400d");
     signed(d, "client", "RSA", "CN=handshake-client,O=handshake-agent", null, null);
-    keytool(d, "-genkeypair", "-keystore", "server-untrusted.p12", "-alias", "server",
-        "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=untrusted.example", "-ext", san,
-        "-validity", "825");
+    keytool(
+        d,
+        "-genkeypair",
+        "-keystore",
+        "server-untrusted.p12",
+        "-alias",
+        "server",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-dname",
+        "CN=untrusted.example",
+        "-ext",
+        san,
+        "-validity",
+        "825");
     Files.write(d.resolve("complete"), "ok".getBytes(StandardCharsets.UTF_8));
   }
 
@@ -129,14 +158,35 @@ public final class TestPki {
       throws IOException, InterruptedException {
     String p12 = name + ".p12";
     List<String> gen =
-        new ArrayList<>(Arrays.asList("-genkeypair", "-keystore", p12, "-alias", "key",
-            "-keyalg", alg, "-dname", dn, "-validity", "825"));
+        new ArrayList<>(
+            Arrays.asList(
+                "-genkeypair",
+                "-keystore",
+                p12,
+                "-alias",
+                "key",
+                "-keyalg",
+                alg,
+                "-dname",
+                dn,
+                "-validity",
+                "825"));
     gen.addAll(alg.equals("EC") ? List.of("-groupname", "secp256r1") : List.of("-keysize", "2048"));
     keytool(d, gen.toArray(new String[0]));
     keytool(d, "-certreq", "-keystore", p12, "-alias", "key", "-file", name + ".csr");
     List<String> sign =
-        new ArrayList<>(Arrays.asList("-gencert", "-keystore", "ca.p12", "-alias", "ca",
-            "-infile", name + ".csr", "-outfile", name + ".cer", "-rfc"));
+        new ArrayList<>(
+            Arrays.asList(
+                "-gencert",
+                "-keystore",
+                "ca.p12",
+                "-alias",
+                "ca",
+                "-infile",
+                name + ".csr",
+                "-outfile",
+                name + ".cer",
+                "-rfc"));
     if (san != null) {
       sign.addAll(List.of("-ext", san));
     }

@@ -97,7 +97,8 @@ public final class TlsConfig {
     }
 
     @Override
-    public boolean permits(Set<CryptoPrimitive> primitives, String algorithm, AlgorithmParameters parameters) {
+    public boolean permits(
+        Set<CryptoPrimitive> primitives, String algorithm, AlgorithmParameters parameters) {
       return !denied(algorithm);
     }
 
@@ -108,7 +109,10 @@ public final class TlsConfig {
 
     @Override
     public boolean permits(
-        Set<CryptoPrimitive> primitives, String algorithm, Key key, AlgorithmParameters parameters) {
+        Set<CryptoPrimitive> primitives,
+        String algorithm,
+        Key key,
+        AlgorithmParameters parameters) {
       return !denied(algorithm);
     }
   }

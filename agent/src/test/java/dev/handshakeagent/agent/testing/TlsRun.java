@@ -59,7 +59,8 @@ public final class TlsRun {
       throws Exception {
     ExecutorService exec = Executors.newSingleThreadExecutor(r -> new Thread(r, "tls-test-server"));
     try (SSLServerSocket ss =
-        (SSLServerSocket) server.context.getServerSocketFactory().createServerSocket(0, 50, LOOPBACK)) {
+        (SSLServerSocket)
+            server.context.getServerSocketFactory().createServerSocket(0, 50, LOOPBACK)) {
       ss.setSSLParameters(server.apply(ss.getSSLParameters(), false));
       List<Result> results = new ArrayList<>();
       for (int i = 0; i < connections; i++) {
@@ -87,7 +88,8 @@ public final class TlsRun {
                 });
         String clientSide;
         try (SSLSocket c =
-            (SSLSocket) client.context.getSocketFactory().createSocket("localhost", ss.getLocalPort())) {
+            (SSLSocket)
+                client.context.getSocketFactory().createSocket("localhost", ss.getLocalPort())) {
           c.setSoTimeout(TIMEOUT_MS);
           c.setSSLParameters(client.apply(c.getSSLParameters(), true));
           try {
@@ -106,7 +108,9 @@ public final class TlsRun {
             clientSide = fail(e);
           }
         }
-        results.add(new Result(clientSide, serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS), ss.getLocalPort()));
+        results.add(
+            new Result(
+                clientSide, serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS), ss.getLocalPort()));
       }
       return results;
     } finally {
@@ -122,10 +126,12 @@ public final class TlsRun {
    * A TLS server facing a raw TCP client that sends {@code bytes} and then closes (or, with {@code
    * stallMillis > 0}, waits that long first). The client side of the result is "raw".
    */
-  public static Result rawClient(TlsConfig server, byte[] bytes, long stallMillis) throws Exception {
+  public static Result rawClient(TlsConfig server, byte[] bytes, long stallMillis)
+      throws Exception {
     ExecutorService exec = Executors.newSingleThreadExecutor(r -> new Thread(r, "tls-test-server"));
     try (SSLServerSocket ss =
-        (SSLServerSocket) server.context.getServerSocketFactory().createServerSocket(0, 50, LOOPBACK)) {
+        (SSLServerSocket)
+            server.context.getServerSocketFactory().createServerSocket(0, 50, LOOPBACK)) {
       ss.setSSLParameters(server.apply(ss.getSSLParameters(), false));
       Future<String> serverSide =
           exec.submit(
@@ -149,7 +155,8 @@ public final class TlsRun {
           Thread.sleep(stallMillis);
         }
       }
-      return new Result("raw", serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS), ss.getLocalPort());
+      return new Result(
+          "raw", serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS), ss.getLocalPort());
     } finally {
       exec.shutdownNow();
     }
@@ -171,7 +178,8 @@ public final class TlsRun {
               });
       String clientSide;
       try (SSLSocket c =
-          (SSLSocket) client.context.getSocketFactory().createSocket("localhost", ss.getLocalPort())) {
+          (SSLSocket)
+              client.context.getSocketFactory().createSocket("localhost", ss.getLocalPort())) {
         c.setSoTimeout(TIMEOUT_MS);
         c.setSSLParameters(client.apply(c.getSSLParameters(), true));
         try {
@@ -181,7 +189,8 @@ public final class TlsRun {
           clientSide = fail(e);
         }
       }
-      return new Result(clientSide, serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS), ss.getLocalPort());
+      return new Result(
+          clientSide, serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS), ss.getLocalPort());
     } finally {
       exec.shutdownNow();
     }
@@ -204,9 +213,9 @@ public final class TlsRun {
   // ------------------------------------------------------------------ SSLEngine
 
   /**
-   * An in-memory engine pair. {@code port} is only a label: the client engine is created for
-   * {@code localhost:port} and the server engine for {@code 127.0.0.1:port}, so spans can be matched
-   * to this run. Delegated tasks run on {@code tasks}.
+   * An in-memory engine pair. {@code port} is only a label: the client engine is created for {@code
+   * localhost:port} and the server engine for {@code 127.0.0.1:port}, so spans can be matched to
+   * this run. Delegated tasks run on {@code tasks}.
    */
   public static Result engines(TlsConfig server, TlsConfig client, int port, ExecutorService tasks)
       throws Exception {
@@ -234,7 +243,9 @@ public final class TlsRun {
         break; // both wait for input that will never come
       }
     }
-    if (client.result != null && client.result.startsWith("OK") && srv.result != null
+    if (client.result != null
+        && client.result.startsWith("OK")
+        && srv.result != null
         && srv.result.startsWith("OK")) {
       // Application data both ways: the client also consumes a TLS 1.3 new_session_ticket here.
       client.send("ping");

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 class HandshakeTrackerHelloRetryTest {
 
   private static final byte[] HRR_RANDOM =
-      HexFormat.of()
-          .parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
+      HexFormat.of().parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
 
   /** legacy_version 0x0303, the random, then a session id and the rest of a server_hello. */
   private static byte[] body(byte[] random) {

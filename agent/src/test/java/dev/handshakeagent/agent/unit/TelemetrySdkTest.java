@@ -94,8 +94,7 @@ class TelemetrySdkTest {
     assertEquals(Set.of(), peers(ENDPOINT, "http://"));
     assertEquals(Set.of(), peers(ENDPOINT, "::::"));
     // A blank signal endpoint falls back to the general one.
-    assertEquals(
-        Set.of("all.example:80"), peers(TRACES, " ", ENDPOINT, "http://all.example"));
+    assertEquals(Set.of("all.example:80"), peers(TRACES, " ", ENDPOINT, "http://all.example"));
     // Garbage for one signal does not hide the others.
     assertEquals(
         Set.of("all.example:80"), peers(TRACES, "http://bad host", ENDPOINT, "http://all.example"));
