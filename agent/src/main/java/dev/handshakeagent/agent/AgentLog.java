@@ -11,6 +11,14 @@ import org.slf4j.LoggerFactory;
  * count, so a broken hook cannot flood the application's output.
  */
 public final class AgentLog {
+  static {
+    // The simple binding is the agent's own (relocated with its property names): lines read
+    // "WARN handshake-agent - ...", whichever thread logs.
+    if (System.getProperty("org.slf4j.simpleLogger.showThreadName") == null) {
+      System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger("handshake-agent");
   private static final long ERROR_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final AtomicLong lastErrorLog =
