@@ -17,6 +17,15 @@ import java.util.stream.Collectors;
  */
 public final class AgentInstaller {
 
+  /**
+   * System property the agent sets in the JVM it runs in: {@code attached <version>} or {@code
+   * detached}. The {@code attach}/{@code detach}/{@code list} commands read it from the target.
+   */
+  public static final String STATUS_PROPERTY = "handshake.agent.status";
+
+  /** Agent argument that removes the instrumentation instead of installing it. */
+  public static final String DETACH = "detach";
+
   private static AgentRuntime installed;
 
   private AgentInstaller() {}
@@ -41,10 +50,40 @@ public final class AgentInstaller {
     }
     try {
       installed = doInstall(agentArgs, inst, telemetry);
+      if (installed != null) {
+        System.setProperty(STATUS_PROPERTY, "attached " + version());
+      }
     } catch (Throwable t) {
       AgentLog.warn("not installed, the application runs without it: " + t);
     }
     return installed;
+  }
+
+  /**
+   * Removes the instrumentation (the JDK classes get their original bytecode back), ends handshakes
+   * in flight as abandoned, flushes pending spans and stops the agent's thread. Installing again
+   * afterwards works. Never throws.
+   */
+  public static synchronized void detach(Instrumentation inst) {
+    if (installed == null) {
+      AgentLog.info("not installed in this JVM; nothing to detach");
+      return;
+    }
+    try {
+      installed.stop(inst);
+      AgentLog.info("detached: instrumentation removed, pending spans flushed");
+    } catch (Throwable t) {
+      AgentLog.warn("detach did not complete cleanly: " + t);
+    } finally {
+      installed = null;
+      System.setProperty(STATUS_PROPERTY, "detached");
+    }
+  }
+
+  /** The agent's version, from the jar manifest ({@code dev} when run from classes). */
+  public static String version() {
+    String v = AgentInstaller.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
   }
 
   private static AgentRuntime doInstall(

@@ -47,7 +47,8 @@ public final class AgentOptions {
     return parse(agentArgs, System::getProperty, System::getenv, warn);
   }
 
-  static AgentOptions parse(
+  /** Parses with explicit sources (tests, and the attach command checking its arguments). */
+  public static AgentOptions parse(
       String agentArgs,
       java.util.function.Function<String, String> systemProperty,
       java.util.function.Function<String, String> environment,

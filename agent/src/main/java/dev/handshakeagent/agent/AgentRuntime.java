@@ -38,18 +38,36 @@ public final class AgentRuntime {
   public final HandshakeExporter exporter;
   public final Set<Hook.Feature> features;
   final ResettableClassFileTransformer transformer;
+  private final Thread shutdownHook;
 
   private AgentRuntime(
       AgentOptions options,
       HandshakeTracker tracker,
       HandshakeExporter exporter,
       Set<Hook.Feature> features,
-      ResettableClassFileTransformer transformer) {
+      ResettableClassFileTransformer transformer,
+      Thread shutdownHook) {
     this.options = options;
     this.tracker = tracker;
     this.exporter = exporter;
     this.features = features;
     this.transformer = transformer;
+    this.shutdownHook = shutdownHook;
+  }
+
+  /**
+   * Detach: hooks go quiet at once, the original bytecode is restored, handshakes in flight end as
+   * abandoned, pending spans are flushed and the SDK shut down.
+   */
+  void stop(Instrumentation inst) {
+    HandshakeBridge.install(null);
+    transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook runs anyway
+    }
+    exporter.shutdown(5, TimeUnit.SECONDS, "agent detached before the handshake finished");
   }
 
   /** Errors swallowed by the hooks since the JVM started; 0 in a healthy run. */
@@ -91,10 +109,14 @@ public final class AgentRuntime {
     HandshakeBridge.install(tracker);
 
     ResettableClassFileTransformer transformer = agentBuilder(features).installOn(inst);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> exporter.shutdown(5, TimeUnit.SECONDS), "handshake-agent-shutdown"));
-    return new AgentRuntime(options, tracker, exporter, features, transformer);
+    Thread shutdownHook =
+        new Thread(
+            () ->
+                exporter.shutdown(
+                    5, TimeUnit.SECONDS, "JVM shutdown before the handshake finished"),
+            "handshake-agent-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    return new AgentRuntime(options, tracker, exporter, features, transformer, shutdownHook);
   }
 
   /** The one AgentBuilder: every default that is wrong for JDK classes is overridden here. */

@@ -13,16 +13,17 @@ public final class HandshakeAgent {
     AgentInstaller.install(args, inst);
   }
 
+  /** Dynamic attach; the argument {@code detach} removes the agent instead. */
   public static void agentmain(String args, Instrumentation inst) {
-    AgentInstaller.install(args, inst);
+    if (AgentInstaller.DETACH.equals(args)) {
+      AgentInstaller.detach(inst);
+    } else {
+      AgentInstaller.install(args, inst);
+    }
   }
 
-  /** {@code java -jar handshake-agent.jar}: usage. */
+  /** {@code java -jar handshake-agent.jar list | attach <pid> [key=value ...] | detach <pid>}. */
   public static void main(String[] args) {
-    System.err.println(
-        "handshake-agent: attach it at JVM start with\n"
-            + "  java -javaagent:handshake-agent.jar[=key=value,...] -jar your-app.jar\n"
-            + "Options and OpenTelemetry settings: see the README.");
-    System.exit(args.length == 0 ? 0 : 2);
+    System.exit(dev.handshakeagent.agent.attach.AttachCommand.run(args, System.out, System.err));
   }
 }

@@ -123,11 +123,14 @@ public final class HandshakeExporter implements HandshakeSink {
         .isSuccess();
   }
 
-  /** JVM exit: ends open handshakes as abandoned, exports what is queued, shuts the SDK down. */
-  public void shutdown(long timeout, TimeUnit unit) {
+  /**
+   * JVM exit or detach: ends open handshakes as abandoned ({@code reason}), exports what is queued,
+   * stops the thread and shuts the SDK down.
+   */
+  public void shutdown(long timeout, TimeUnit unit, String reason) {
     HandshakeTracker t = tracker;
     if (t != null) {
-      t.abandonAll("JVM shutdown before the handshake finished");
+      t.abandonAll(reason);
     }
     flush(timeout, unit);
     running = false;
