@@ -19,6 +19,10 @@ public final class AgentOptions {
   public static final String ENABLED = "enabled";
   public static final String PHASES = "phases";
   public static final String ABANDON_TIMEOUT = "abandon.timeout";
+  public static final String CONSOLE = "console";
+
+  private static final String ACCEPTED_KEYS =
+      String.join(", ", ENABLED, PHASES, ABANDON_TIMEOUT, CONSOLE, "otel.*");
 
   static final long DEFAULT_ABANDON_TIMEOUT_MILLIS = 60_000;
 
@@ -31,14 +35,22 @@ public final class AgentOptions {
   /** A handshake with no progress for this long ends as {@code error.type=abandoned}. */
   public final long abandonTimeoutMillis;
 
+  /** Also print each handshake as a text waterfall on stderr. Default false. */
+  public final boolean console;
+
   /** {@code otel.*} pairs from the agent arguments, for the SDK's autoconfiguration. */
   public final Map<String, String> otelProperties;
 
   private AgentOptions(
-      boolean enabled, boolean phases, long abandonTimeoutMillis, Map<String, String> otel) {
+      boolean enabled,
+      boolean phases,
+      long abandonTimeoutMillis,
+      boolean console,
+      Map<String, String> otel) {
     this.enabled = enabled;
     this.phases = phases;
     this.abandonTimeoutMillis = abandonTimeoutMillis;
+    this.console = console;
     this.otelProperties = Collections.unmodifiableMap(otel);
   }
 
@@ -73,12 +85,8 @@ public final class AgentOptions {
               "agent option '"
                   + pair.trim()
                   + "' is not key=value; ignored (accepted keys: "
-                  + ENABLED
-                  + ", "
-                  + PHASES
-                  + ", "
-                  + ABANDON_TIMEOUT
-                  + ", otel.*)");
+                  + ACCEPTED_KEYS
+                  + ")");
           continue;
         }
         String key = pair.substring(0, eq).trim();
@@ -91,15 +99,7 @@ public final class AgentOptions {
           args.put(key, value);
         } else {
           warn.accept(
-              "unknown agent option '"
-                  + key
-                  + "'; ignored (accepted keys: "
-                  + ENABLED
-                  + ", "
-                  + PHASES
-                  + ", "
-                  + ABANDON_TIMEOUT
-                  + ", otel.*)");
+              "unknown agent option '" + key + "'; ignored (accepted keys: " + ACCEPTED_KEYS + ")");
         }
       }
     }
@@ -108,11 +108,15 @@ public final class AgentOptions {
         s.bool(ENABLED, true),
         s.bool(PHASES, true),
         s.duration(ABANDON_TIMEOUT, DEFAULT_ABANDON_TIMEOUT_MILLIS),
+        s.bool(CONSOLE, false),
         otel);
   }
 
   private static boolean isOwnKey(String key) {
-    return key.equals(ENABLED) || key.equals(PHASES) || key.equals(ABANDON_TIMEOUT);
+    return key.equals(ENABLED)
+        || key.equals(PHASES)
+        || key.equals(ABANDON_TIMEOUT)
+        || key.equals(CONSOLE);
   }
 
   /** Looks a key up in the three places, and validates its value. */

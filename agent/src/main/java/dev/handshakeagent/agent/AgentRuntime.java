@@ -84,7 +84,10 @@ public final class AgentRuntime {
         telemetry != null ? telemetry : () -> sdkTelemetry(options.otelProperties);
     HandshakeExporter exporter =
         new HandshakeExporter(
-            telemetryFactory, features.contains(Hook.Feature.PHASES), AgentLog::warn);
+            telemetryFactory,
+            features.contains(Hook.Feature.PHASES),
+            options.console,
+            AgentLog::warn);
     HandshakeTracker tracker =
         new HandshakeTracker(
             exporter,

@@ -43,6 +43,7 @@ public final class HandshakeExporter implements HandshakeSink {
   private final AtomicLong dropped = new AtomicLong();
   private final Supplier<Telemetry> telemetryFactory;
   private final boolean phases;
+  private final ConsoleView console;
   private final Consumer<String> warn;
   private volatile HandshakeTracker tracker;
   private volatile Telemetry telemetry;
@@ -50,10 +51,18 @@ public final class HandshakeExporter implements HandshakeSink {
   private volatile boolean running = true;
   private Thread thread;
 
+  /**
+   * @param console also print each handshake as a text waterfall on stderr (the {@code console}
+   *     option)
+   */
   public HandshakeExporter(
-      Supplier<Telemetry> telemetryFactory, boolean phases, Consumer<String> warn) {
+      Supplier<Telemetry> telemetryFactory,
+      boolean phases,
+      boolean console,
+      Consumer<String> warn) {
     this.telemetryFactory = telemetryFactory;
     this.phases = phases;
+    this.console = console ? new ConsoleView() : null;
     this.warn = warn;
   }
 
@@ -137,6 +146,9 @@ public final class HandshakeExporter implements HandshakeSink {
     if (dropped.get() > 0) {
       warn.accept(dropped.get() + " handshakes were dropped because the export queue was full");
     }
+    if (console != null) {
+      console.close();
+    }
     Telemetry tel = telemetry;
     if (tel != null) {
       tel.shutdown().join(timeout, unit);
@@ -186,6 +198,9 @@ public final class HandshakeExporter implements HandshakeSink {
         HandshakeFacts f = tracker.facts(r);
         if (f != null) {
           r.exportedRoot = spans.export(r, f);
+          if (console != null) {
+            console.show(r, f);
+          }
         }
       } finally {
         r.releaseEndObjects();

@@ -192,13 +192,13 @@ final class HandshakeSpans {
     return s;
   }
 
-  private static List<Frame> sorted(List<Frame> frames) {
+  static List<Frame> sorted(List<Frame> frames) {
     List<Frame> copy = new ArrayList<>(frames);
     copy.sort(Comparator.comparingLong(Frame::startNanos));
     return copy;
   }
 
-  private static Frame failedPhase(HandshakeRecord r) {
+  static Frame failedPhase(HandshakeRecord r) {
     if (r.outcome() == HandshakeRecord.Outcome.SUCCEEDED) {
       return null;
     }
@@ -296,7 +296,7 @@ final class HandshakeSpans {
     }
   }
 
-  private static String serverAddress(HandshakeRecord r, HandshakeFacts f) {
+  static String serverAddress(HandshakeRecord r, HandshakeFacts f) {
     if (f.requestedServerName != null) {
       return f.requestedServerName;
     }
