@@ -42,26 +42,29 @@ final class DemoPki {
   /** The identities the demo can present. */
   enum Identity {
     /** RSA, SAN dns:localhost, ip:127.0.0.1, signed by the demo CA. */
-    SERVER("server", "CN=localhost,O=handshake-demo", "SAN=dns:localhost,ip:127.0.0.1", true),
+    SERVER("server", "CN=localhost,O=handshake-demo", "SAN=dns:localhost,ip:127.0.0.1", true, true),
     /** Valid for localhost, but its 30 days ended over a year ago. */
-    EXPIRED("expired", "CN=localhost,OU=expired,O=handshake-demo", "SAN=dns:localhost", true),
+    EXPIRED("expired", "CN=localhost,OU=expired,O=handshake-demo", "SAN=dns:localhost", true, false),
     /** Valid and trusted, but for another host name only. */
-    WRONG_HOST("wrong-host", "CN=wrong.example,O=handshake-demo", "SAN=dns:wrong.example", true),
+    WRONG_HOST(
+        "wrong-host", "CN=wrong.example,O=handshake-demo", "SAN=dns:wrong.example", true, false),
     /** The client certificate for mutual TLS. */
-    CLIENT("client", "CN=demo-client,O=handshake-demo", null, true),
+    CLIENT("client", "CN=demo-client,O=handshake-demo", null, true, false),
     /** Self-signed: no client trusts it. */
-    UNTRUSTED("untrusted", "CN=localhost,O=untrusted", "SAN=dns:localhost,ip:127.0.0.1", false);
+    UNTRUSTED("untrusted", "CN=localhost,O=untrusted", "SAN=dns:localhost,ip:127.0.0.1", false, false);
 
     final String alias;
     final String dname;
     final String san;
     final boolean signedByCa;
+    final boolean rsa;
 
-    Identity(String alias, String dname, String san, boolean signedByCa) {
+    Identity(String alias, String dname, String san, boolean signedByCa, boolean rsa) {
       this.alias = alias;
       this.dname = dname;
       this.san = san;
       this.signedByCa = signedByCa;
+      this.rsa = rsa;
     }
   }
 
@@ -152,22 +155,26 @@ final class DemoPki {
     return new DemoPki(password, trust, stores);
   }
 
-  private static void generate(Keytool keytool, Path dir, Identity identity)
-      throws IOException, InterruptedException {
+  private static void generate(Keytool keytool, Path dir, Identity identity) throws IOException {
     String store = identity.alias + ".p12";
-    List<String> args = new ArrayList<>();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-genkeypair",
+                "-keystore",
+                store,
+                "-alias",
+                identity.alias,
+                "-dname",
+                identity.dname));
     if (identity.signedByCa) {
       Files.copy(dir.resolve("ca.p12"), dir.resolve(store));
       args.addAll(List.of("-signer", CA_ALIAS, "-signerkeypass:env", PASSWORD_VARIABLE));
     }
     args.addAll(
-        List.of(
-            "-genkeypair", "-keystore", store, "-alias", identity.alias, "-dname", identity.dname));
-    if (identity == Identity.SERVER) {
-      args.addAll(List.of("-keyalg", "RSA", "-keysize", "2048"));
-    } else {
-      args.addAll(List.of("-keyalg", "EC", "-groupname", "secp256r1"));
-    }
+        identity.rsa
+            ? List.of("-keyalg", "RSA", "-keysize", "2048")
+            : List.of("-keyalg", "EC", "-groupname", "secp256r1"));
     if (identity.san != null) {
       args.addAll(List.of("-ext", identity.san));
     }

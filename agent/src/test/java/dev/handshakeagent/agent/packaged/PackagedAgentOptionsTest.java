@@ -130,6 +130,44 @@ class PackagedAgentOptionsTest {
 
   @ParameterizedTest
   @MethodSource("jdks")
+  void consoleWaterfallOnStderrWithoutAnyBackend(String javaHome) throws Exception {
+    ChildJvm.Output out =
+        ChildJvm.run(
+            javaHome,
+            List.of(agent("=console=true"), "-Dotel.traces.exporter=none"),
+            "TLS13_SOCKET_RSA",
+            "UNTRUSTED_SOCKET");
+    assertEquals(0, out.exitCode, out.stderr);
+    String port = out.stdout.get(1).replaceFirst(".* port=(\\d+) .*", "$1");
+    List<String> lines = Arrays.asList(out.stderr.split("\n"));
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.startsWith("TLS client handshake localhost:" + port + "  TLSv1.3 TLS_AES_")
+                        && l.endsWith(" OK")),
+        out.stderr);
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        " +\\+[0-9.]+ ms +[0-9.]+ ms  \\|[=.x ]+\\|    validate certificate chain")),
+        out.stderr);
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.startsWith("TLS client handshake localhost:")
+                            && l.endsWith(
+                                "FAILED certificate_unknown (local) in validate certificate chain")
+                        || l.contains(
+                            "FAILED certificate_expired (local) in validate certificate chain")),
+        out.stderr);
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
   void tracesExporterNoneExportsNothing(String javaHome) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       ChildJvm.Output out =
