@@ -20,11 +20,13 @@ public final class AgentOptions {
   public static final String PHASES = "phases";
   public static final String ABANDON_TIMEOUT = "abandon.timeout";
   public static final String CONSOLE = "console";
+  public static final String SLOW_THRESHOLD = "slow.threshold";
 
   private static final String ACCEPTED_KEYS =
-      String.join(", ", ENABLED, PHASES, ABANDON_TIMEOUT, CONSOLE, "otel.*");
+      String.join(", ", ENABLED, PHASES, ABANDON_TIMEOUT, SLOW_THRESHOLD, CONSOLE, "otel.*");
 
   static final long DEFAULT_ABANDON_TIMEOUT_MILLIS = 60_000;
+  static final long DEFAULT_SLOW_THRESHOLD_MILLIS = 1_000;
 
   /** False turns the agent off entirely (nothing is instrumented). Default true. */
   public final boolean enabled;
@@ -34,6 +36,9 @@ public final class AgentOptions {
 
   /** A handshake with no progress for this long ends as {@code error.type=abandoned}. */
   public final long abandonTimeoutMillis;
+
+  /** A handshake at least this long is exported whatever the trace sampler says. Default 1 s. */
+  public final long slowThresholdMillis;
 
   /** Also print each handshake as a text waterfall on stderr. Default false. */
   public final boolean console;
@@ -45,11 +50,13 @@ public final class AgentOptions {
       boolean enabled,
       boolean phases,
       long abandonTimeoutMillis,
+      long slowThresholdMillis,
       boolean console,
       Map<String, String> otel) {
     this.enabled = enabled;
     this.phases = phases;
     this.abandonTimeoutMillis = abandonTimeoutMillis;
+    this.slowThresholdMillis = slowThresholdMillis;
     this.console = console;
     this.otelProperties = Collections.unmodifiableMap(otel);
   }
@@ -108,6 +115,7 @@ public final class AgentOptions {
         s.bool(ENABLED, true),
         s.bool(PHASES, true),
         s.duration(ABANDON_TIMEOUT, DEFAULT_ABANDON_TIMEOUT_MILLIS),
+        s.duration(SLOW_THRESHOLD, DEFAULT_SLOW_THRESHOLD_MILLIS),
         s.bool(CONSOLE, false),
         otel);
   }
@@ -116,6 +124,7 @@ public final class AgentOptions {
     return key.equals(ENABLED)
         || key.equals(PHASES)
         || key.equals(ABANDON_TIMEOUT)
+        || key.equals(SLOW_THRESHOLD)
         || key.equals(CONSOLE);
   }
 

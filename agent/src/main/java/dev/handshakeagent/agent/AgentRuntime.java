@@ -11,6 +11,7 @@ import dev.handshakeagent.agent.telemetry.HandshakeExporter;
 import dev.handshakeagent.agent.telemetry.TelemetrySdk;
 import dev.handshakeagent.agent.tracking.HandshakeTracker;
 import dev.handshakeagent.bridge.HandshakeBridge;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -86,6 +87,7 @@ public final class AgentRuntime {
         new HandshakeExporter(
             telemetryFactory,
             features.contains(Hook.Feature.PHASES),
+            options.slowThresholdMillis,
             options.console,
             AgentLog::warn);
     HandshakeTracker tracker =
@@ -163,8 +165,15 @@ public final class AgentRuntime {
         }
 
         @Override
+        public MeterProvider meterProvider() {
+          return sdk.getMeterProvider();
+        }
+
+        @Override
         public CompletableResultCode flush() {
-          return sdk.getSdkTracerProvider().forceFlush();
+          return CompletableResultCode.ofAll(
+              java.util.List.of(
+                  sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
         }
 
         @Override
@@ -183,6 +192,11 @@ public final class AgentRuntime {
         @Override
         public TracerProvider tracerProvider() {
           return TracerProvider.noop();
+        }
+
+        @Override
+        public MeterProvider meterProvider() {
+          return MeterProvider.noop();
         }
 
         @Override

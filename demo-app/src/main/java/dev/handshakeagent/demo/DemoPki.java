@@ -9,7 +9,6 @@ import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -35,8 +34,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * left on disk, and the password is random per run.
  *
  * <p>One demo CA signs the localhost server, the expired server, the wrong-host server and the
- * client certificate; the untrusted server is self-signed. The CA and the localhost server use RSA;
- * the others use EC P-256, whose keys are much faster to generate (start-up waits for keytool).
+ * client certificate; the untrusted server is self-signed. The localhost server has an RSA key; the
+ * CA and the others use EC P-256, whose keys are much faster to generate (start-up waits for
+ * keytool).
  */
 final class DemoPki {
   /** The identities the demo can present. */
@@ -44,14 +44,16 @@ final class DemoPki {
     /** RSA, SAN dns:localhost, ip:127.0.0.1, signed by the demo CA. */
     SERVER("server", "CN=localhost,O=handshake-demo", "SAN=dns:localhost,ip:127.0.0.1", true, true),
     /** Valid for localhost, but its 30 days ended over a year ago. */
-    EXPIRED("expired", "CN=localhost,OU=expired,O=handshake-demo", "SAN=dns:localhost", true, false),
+    EXPIRED(
+        "expired", "CN=localhost,OU=expired,O=handshake-demo", "SAN=dns:localhost", true, false),
     /** Valid and trusted, but for another host name only. */
     WRONG_HOST(
         "wrong-host", "CN=wrong.example,O=handshake-demo", "SAN=dns:wrong.example", true, false),
     /** The client certificate for mutual TLS. */
     CLIENT("client", "CN=demo-client,O=handshake-demo", null, true, false),
     /** Self-signed: no client trusts it. */
-    UNTRUSTED("untrusted", "CN=localhost,O=untrusted", "SAN=dns:localhost,ip:127.0.0.1", false, false);
+    UNTRUSTED(
+        "untrusted", "CN=localhost,O=untrusted", "SAN=dns:localhost,ip:127.0.0.1", false, false);
 
     final String alias;
     final String dname;
@@ -70,6 +72,12 @@ final class DemoPki {
 
   private static final String CA_ALIAS = "ca";
   private static final String PASSWORD_VARIABLE = "DEMO_PKI_PASSWORD";
+
+  /**
+   * keytool runs for about a second, mostly JIT compiling: C1 alone halves that for EC keys. (RSA
+   * key generation is faster with C2, so the RSA key goes without it.)
+   */
+  private static final String QUICK_START = "-J-XX:TieredStopAtLevel=1";
 
   private final char[] password;
   private final KeyStore trustStore;
@@ -98,15 +106,16 @@ final class DemoPki {
       throws IOException, GeneralSecurityException {
     Keytool keytool = new Keytool(dir, new String(password));
     keytool.run(
+        QUICK_START,
         "-genkeypair",
         "-keystore",
         "ca.p12",
         "-alias",
         CA_ALIAS,
         "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
+        "EC",
+        "-groupname",
+        "secp256r1",
         "-dname",
         "CN=Handshake Demo CA,O=handshake-demo",
         "-ext",
@@ -157,16 +166,13 @@ final class DemoPki {
 
   private static void generate(Keytool keytool, Path dir, Identity identity) throws IOException {
     String store = identity.alias + ".p12";
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "-genkeypair",
-                "-keystore",
-                store,
-                "-alias",
-                identity.alias,
-                "-dname",
-                identity.dname));
+    List<String> args = new ArrayList<>();
+    if (!identity.rsa) {
+      args.add(QUICK_START);
+    }
+    args.addAll(
+        List.of(
+            "-genkeypair", "-keystore", store, "-alias", identity.alias, "-dname", identity.dname));
     if (identity.signedByCa) {
       Files.copy(dir.resolve("ca.p12"), dir.resolve(store));
       args.addAll(List.of("-signer", CA_ALIAS, "-signerkeypass:env", PASSWORD_VARIABLE));
@@ -209,15 +215,6 @@ final class DemoPki {
       }
     }
     throw new IllegalStateException("no X509ExtendedTrustManager from PKIX");
-  }
-
-  /** The demo CA's certificate. */
-  Certificate caCertificate() {
-    try {
-      return trustStore.getCertificate(CA_ALIAS);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private KeyManager[] keyManagers(Identity identity) {

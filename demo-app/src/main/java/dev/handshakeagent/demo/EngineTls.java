@@ -1,6 +1,5 @@
 package dev.handshakeagent.demo;
 
-import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -71,7 +70,7 @@ final class EngineTls {
   }
 
   /** One side: an engine and the channel its records travel over. */
-  private static final class Peer implements Closeable {
+  private static final class Peer {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SocketChannel channel;
@@ -106,7 +105,7 @@ final class EngineTls {
           send(SERVER_BYTE);
           expect(CLIENT_BYTE);
         }
-        close();
+        sendCloseNotify();
         return ok;
       } catch (IOException e) {
         sendPendingAlert();
@@ -120,7 +119,11 @@ final class EngineTls {
       while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
         switch (status) {
           case NEED_WRAP:
-            status = wrap(EMPTY);
+            SSLEngineResult result = wrap(EMPTY);
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+              throw new SSLException("the engine closed during the handshake");
+            }
+            status = result.getHandshakeStatus();
             break;
           case NEED_UNWRAP:
           case NEED_UNWRAP_AGAIN:
@@ -162,7 +165,7 @@ final class EngineTls {
       }
     }
 
-    private HandshakeStatus wrap(ByteBuffer data) throws IOException {
+    private SSLEngineResult wrap(ByteBuffer data) throws IOException {
       while (true) {
         netOut.clear();
         SSLEngineResult result = engine.wrap(data, netOut);
@@ -174,11 +177,7 @@ final class EngineTls {
         while (netOut.hasRemaining()) {
           channel.write(netOut);
         }
-        if (result.getStatus() == SSLEngineResult.Status.CLOSED
-            && result.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
-          throw new EOFException("the engine closed");
-        }
-        return result.getHandshakeStatus();
+        return result;
       }
     }
 
@@ -223,21 +222,25 @@ final class EngineTls {
     /** After a failure the engine still holds the alert for the peer: send it, best effort. */
     private void sendPendingAlert() {
       try {
+        for (int i = 0; i < 4; i++) {
+          if (wrap(EMPTY).bytesProduced() == 0) {
+            return;
+          }
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // the peer may be gone already; the failure itself is what gets reported
+      }
+    }
+
+    /** Ends the connection politely; the exchange already succeeded, so errors do not count. */
+    private void sendCloseNotify() {
+      try {
         engine.closeOutbound();
         for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
           wrap(EMPTY);
         }
       } catch (IOException | RuntimeException ignored) {
-        // the peer may be gone already; the failure itself was reported
-      }
-    }
-
-    /** Sends close_notify. */
-    @Override
-    public void close() throws IOException {
-      engine.closeOutbound();
-      while (!engine.isOutboundDone()) {
-        wrap(EMPTY);
+        // the peer may have closed first
       }
     }
 

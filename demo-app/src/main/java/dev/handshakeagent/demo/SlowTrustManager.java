@@ -8,8 +8,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * A client trust manager that waits before it checks the server's chain, standing for one that
- * asks an OCSP responder or an HSM that hangs. The check itself is the real one's.
+ * A client trust manager that waits before it checks the server's chain, standing for one that asks
+ * an OCSP responder or an HSM that hangs. The check itself is the real one's.
  */
 final class SlowTrustManager extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager delegate;

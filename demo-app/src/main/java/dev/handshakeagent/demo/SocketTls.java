@@ -1,5 +1,6 @@
 package dev.handshakeagent.demo;
 
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,24 +54,46 @@ final class SocketTls {
   }
 
   private static Outcome serve(SSLServerSocket listener) throws IOException {
-    try (SSLSocket socket = (SSLSocket) listener.accept()) {
-      socket.setSoTimeout((int) Lab.TIMEOUT.toMillis());
-      return talk(socket, false);
+    SSLSocket socket;
+    try {
+      socket = (SSLSocket) listener.accept();
     } catch (SocketTimeoutException e) {
       return Outcome.notReached("no client connected");
+    }
+    try {
+      socket.setSoTimeout((int) Lab.TIMEOUT.toMillis());
+      return talk(socket, false);
+    } finally {
+      closeQuietly(socket);
     }
   }
 
   private static Outcome connect(TlsSide client, InetAddress loopback, int port) {
-    // The loopback InetAddress carries the name "localhost", so the client checks the server's
-    // certificate against that name without any lookup.
-    try (SSLSocket socket =
-        (SSLSocket) client.context().getSocketFactory().createSocket(loopback, port)) {
+    SSLSocket socket;
+    try {
+      // The loopback InetAddress carries the name "localhost", so the client checks the
+      // server's certificate against that name without any lookup.
+      socket = (SSLSocket) client.context().getSocketFactory().createSocket(loopback, port);
+    } catch (IOException e) {
+      return Outcome.failed(e, Outcome.Stage.HANDSHAKE, null);
+    }
+    try {
       socket.setSoTimeout((int) Lab.TIMEOUT.toMillis());
       socket.setSSLParameters(client.apply(socket.getSSLParameters()));
       return talk(socket, true);
     } catch (IOException e) {
       return Outcome.failed(e, Outcome.Stage.HANDSHAKE, null);
+    } finally {
+      closeQuietly(socket);
+    }
+  }
+
+  /** Closing sends close_notify to a peer that may be gone; the outcome is already known. */
+  static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // nothing left to report
     }
   }
 

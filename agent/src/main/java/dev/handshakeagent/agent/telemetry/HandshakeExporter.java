@@ -5,6 +5,7 @@ import dev.handshakeagent.agent.tracking.HandshakeFacts;
 import dev.handshakeagent.agent.tracking.HandshakeRecord;
 import dev.handshakeagent.agent.tracking.HandshakeSink;
 import dev.handshakeagent.agent.tracking.HandshakeTracker;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -29,6 +30,8 @@ public final class HandshakeExporter implements HandshakeSink {
   public interface Telemetry {
     TracerProvider tracerProvider();
 
+    MeterProvider meterProvider();
+
     CompletableResultCode flush();
 
     CompletableResultCode shutdown();
@@ -43,25 +46,30 @@ public final class HandshakeExporter implements HandshakeSink {
   private final AtomicLong dropped = new AtomicLong();
   private final Supplier<Telemetry> telemetryFactory;
   private final boolean phases;
+  private final long slowThresholdNanos;
   private final ConsoleView console;
   private final Consumer<String> warn;
   private volatile HandshakeTracker tracker;
   private volatile Telemetry telemetry;
   private HandshakeSpans spans;
+  private HandshakeMetrics metrics;
   private volatile boolean running = true;
   private Thread thread;
 
   /**
+   * @param slowThresholdMillis handshakes at least this long are kept whatever the sampler says
    * @param console also print each handshake as a text waterfall on stderr (the {@code console}
    *     option)
    */
   public HandshakeExporter(
       Supplier<Telemetry> telemetryFactory,
       boolean phases,
+      long slowThresholdMillis,
       boolean console,
       Consumer<String> warn) {
     this.telemetryFactory = telemetryFactory;
     this.phases = phases;
+    this.slowThresholdNanos = TimeUnit.MILLISECONDS.toNanos(slowThresholdMillis);
     this.console = console ? new ConsoleView() : null;
     this.warn = warn;
   }
@@ -184,19 +192,24 @@ public final class HandshakeExporter implements HandshakeSink {
     if (spans == null) {
       Telemetry t = telemetryFactory.get();
       telemetry = t;
+      String version = HandshakeExporter.class.getPackage().getImplementationVersion();
       spans =
           new HandshakeSpans(
-              t.tracerProvider()
-                  .get(
-                      HandshakeSemconv.SCOPE,
-                      HandshakeExporter.class.getPackage().getImplementationVersion()),
-              phases);
+              t.tracerProvider().get(HandshakeSemconv.SCOPE, version), phases, slowThresholdNanos);
+      metrics =
+          new HandshakeMetrics(
+              t.meterProvider()
+                  .meterBuilder(HandshakeSemconv.SCOPE)
+                  .setInstrumentationVersion(version == null ? "dev" : version)
+                  .build(),
+              tracker);
     }
     if (item instanceof HandshakeRecord) {
       HandshakeRecord r = (HandshakeRecord) item;
       try {
         HandshakeFacts f = tracker.facts(r);
         if (f != null) {
+          metrics.record(r, f);
           r.exportedRoot = spans.export(r, f);
           if (console != null) {
             console.show(r, f);

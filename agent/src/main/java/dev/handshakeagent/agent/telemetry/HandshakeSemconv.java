@@ -143,6 +143,14 @@ public final class HandshakeSemconv {
   public static final AttributeKey<Boolean> POST_HANDSHAKE =
       AttributeKey.booleanKey("handshake.post_handshake");
 
+  /** Root spans: why the span was exported: {@code error}, {@code slow} or {@code sampled}. */
+  public static final AttributeKey<String> KEPT_BECAUSE =
+      AttributeKey.stringKey("handshake.kept_because");
+
+  public static final String KEPT_ERROR = "error";
+  public static final String KEPT_SLOW = "slow";
+  public static final String KEPT_SAMPLED = "sampled";
+
   /** {@code error.type} of a handshake that never finished. */
   public static final String ABANDONED = "abandoned";
 }

@@ -13,6 +13,10 @@ import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.DIRECTION;
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.ERROR_TYPE;
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.FAILED_PHASE;
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.HELLO_RETRY;
+import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.KEPT_BECAUSE;
+import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.KEPT_ERROR;
+import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.KEPT_SAMPLED;
+import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.KEPT_SLOW;
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.MESSAGE;
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.NETWORK_PEER_ADDRESS;
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.NETWORK_PEER_PORT;
@@ -76,15 +80,17 @@ final class HandshakeSpans {
 
   private final Tracer tracer;
   private final boolean phases;
+  private final long slowThresholdNanos;
 
   /** Wall-clock epoch nanos at {@link #baseNanoTime}, so nanoTime stamps become span timestamps. */
   private final long baseEpochNanos;
 
   private final long baseNanoTime;
 
-  HandshakeSpans(Tracer tracer, boolean phases) {
+  HandshakeSpans(Tracer tracer, boolean phases, long slowThresholdNanos) {
     this.tracer = tracer;
     this.phases = phases;
+    this.slowThresholdNanos = slowThresholdNanos;
     Instant now = Instant.now();
     this.baseNanoTime = System.nanoTime();
     this.baseEpochNanos = TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
@@ -115,6 +121,13 @@ final class HandshakeSpans {
     b.setSpanKind(SpanKind.INTERNAL).setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
     List<Frame> frames = phases ? sorted(r.phases()) : List.of();
     rootAttributes(b, r, f, serverAddress, frames);
+    // Decided now that the outcome is known; KeepSampler keeps failed and slow ones whatever the
+    // configured sampler says.
+    b.setAttribute(
+        KEPT_BECAUSE,
+        r.outcome() != HandshakeRecord.Outcome.SUCCEEDED
+            ? KEPT_ERROR
+            : r.endNanos() - r.startNanos() >= slowThresholdNanos ? KEPT_SLOW : KEPT_SAMPLED);
     Span root = b.startSpan();
     if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED) {
       String description =
@@ -223,7 +236,7 @@ final class HandshakeSpans {
     if (f.protocol != null) {
       String p = f.protocol;
       b.setAttribute(TLS_PROTOCOL_NAME, p.startsWith("SSL") ? "ssl" : "tls");
-      b.setAttribute(TLS_PROTOCOL_VERSION, p.replaceFirst("^(TLSv|SSLv|DTLSv)", ""));
+      b.setAttribute(TLS_PROTOCOL_VERSION, version(p));
     }
     put(b, TLS_CIPHER, f.cipherSuite);
     put(b, TLS_CURVE, f.namedGroup);
@@ -294,6 +307,11 @@ final class HandshakeSpans {
         b.setAttribute(FAILED_PHASE, PhaseNames.spanName(failed));
       }
     }
+  }
+
+  /** {@code TLSv1.3} -> {@code 1.3}. */
+  static String version(String protocol) {
+    return protocol.replaceFirst("^(TLSv|SSLv|DTLSv)", "");
   }
 
   static String serverAddress(HandshakeRecord r, HandshakeFacts f) {

@@ -47,6 +47,7 @@ public final class TelemetrySdk {
               }
               return resource;
             })
+        .addSamplerCustomizer((sampler, config) -> new KeepSampler(sampler))
         .setServiceClassLoader(TelemetrySdk.class.getClassLoader())
         .disableShutdownHook()
         .build()
@@ -77,7 +78,6 @@ public final class TelemetrySdk {
   private static Map<String, String> defaults() {
     Map<String, String> d = new HashMap<>();
     d.put("otel.exporter.otlp.protocol", "http/protobuf");
-    d.put("otel.metrics.exporter", "none");
     d.put("otel.logs.exporter", "none");
     return d;
   }

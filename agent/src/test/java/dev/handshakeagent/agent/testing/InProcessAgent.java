@@ -3,12 +3,19 @@ package dev.handshakeagent.agent.testing;
 import dev.handshakeagent.agent.AgentInstaller;
 import dev.handshakeagent.agent.AgentRuntime;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
+import dev.handshakeagent.agent.telemetry.KeepSampler;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.bytebuddy.agent.ByteBuddyAgent;
@@ -20,16 +27,27 @@ import net.bytebuddy.agent.ByteBuddyAgent;
  */
 public final class InProcessAgent {
   private static final InMemorySpanExporter EXPORTER = InMemorySpanExporter.create();
+  private static final InMemoryMetricReader METRICS = InMemoryMetricReader.create();
   private static AgentRuntime runtime;
 
   private InProcessAgent() {}
 
   public static synchronized AgentRuntime install(String agentArgs) {
+    return install(agentArgs, Sampler.parentBased(Sampler.alwaysOn()));
+  }
+
+  /**
+   * Installs with {@code sampler} as the configured trace sampler (the agent's keep rules wrap it,
+   * as they wrap {@code OTEL_TRACES_SAMPLER}).
+   */
+  public static synchronized AgentRuntime install(String agentArgs, Sampler sampler) {
     if (runtime == null) {
       SdkTracerProvider provider =
           SdkTracerProvider.builder()
+              .setSampler(new KeepSampler(sampler))
               .addSpanProcessor(SimpleSpanProcessor.create(EXPORTER))
               .build();
+      SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(METRICS).build();
       runtime =
           AgentInstaller.install(
               agentArgs,
@@ -39,6 +57,11 @@ public final class InProcessAgent {
                     @Override
                     public TracerProvider tracerProvider() {
                       return provider;
+                    }
+
+                    @Override
+                    public MeterProvider meterProvider() {
+                      return meters;
                     }
 
                     @Override
@@ -64,6 +87,12 @@ public final class InProcessAgent {
       throw new AssertionError("the agent's export queue did not drain in 20 s");
     }
     return EXPORTER.getFinishedSpanItems();
+  }
+
+  /** The agent's metrics as of now (cumulative since install), after its queue drained. */
+  public static Collection<MetricData> metrics() {
+    spans();
+    return METRICS.collectAllMetrics();
   }
 
   /** Drains the agent's queue, then forgets every span exported so far. */

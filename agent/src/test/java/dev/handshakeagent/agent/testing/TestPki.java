@@ -29,6 +29,10 @@ public final class TestPki {
     RSA("server-rsa.p12"),
     EC("server-ec.p12"),
     EXPIRED("server-expired.p12"),
+    /** Valid for 3 more days: the certificate-expiry alarm case. */
+    EXPIRES_IN_3_DAYS("server-3days.p12"),
+    /** Valid for 400 days. */
+    EXPIRES_IN_400_DAYS("server-400days.p12"),
     UNTRUSTED("server-untrusted.p12");
 
     final String file;
@@ -37,6 +41,9 @@ public final class TestPki {
       this.file = file;
     }
   }
+
+  /** Marker of a finished key-store set; renamed whenever the set changes. */
+  private static final String COMPLETE = "complete-v2";
 
   private static Path dir;
 
@@ -47,7 +54,7 @@ public final class TestPki {
     if (dir == null) {
       Path d = Paths.get(System.getProperty("test.pki.dir", "target/test-pki")).toAbsolutePath();
       try {
-        if (!Files.exists(d.resolve("complete"))) {
+        if (!Files.exists(d.resolve(COMPLETE))) {
           generate(d);
         }
       } catch (IOException | InterruptedException e) {
@@ -108,6 +115,11 @@ public final class TestPki {
 
   private static void generate(Path d) throws IOException, InterruptedException {
     Files.createDirectories(d);
+    try (java.util.stream.Stream<Path> old = Files.list(d)) {
+      for (Path p : (Iterable<Path>) old::iterator) {
+        Files.deleteIfExists(p); // an older or half-made set
+      }
+    }
     String san = "SAN=dns:localhost,ip:127.0.0.1";
     keytool(
         d,
@@ -129,10 +141,12 @@ public final class TestPki {
     keytool(d, "-exportcert", "-keystore", "ca.p12", "-alias", "ca", "-rfc", "-file", "ca.cer");
     keytool(
         d, "-importcert", "-keystore", "trust.p12", "-alias", "ca", "-file", "ca.cer", "-noprompt");
-    signed(d, "server-rsa", "RSA", "CN=localhost,O=handshake-agent", san, null);
-    signed(d, "server-ec", "EC", "CN=localhost,O=handshake-agent EC", san, null);
-    signed(d, "server-expired", "RSA", "CN=expired.localhost,O=handshake-agent", san, "-400d");
-    signed(d, "client", "RSA", "CN=handshake-client,O=handshake-agent", null, null);
+    signed(d, "server-rsa", "RSA", "CN=localhost,O=handshake-agent", san, null, 825);
+    signed(d, "server-ec", "EC", "CN=localhost,O=handshake-agent EC", san, null, 825);
+    signed(d, "server-expired", "RSA", "CN=expired.localhost,O=handshake-agent", san, "-400d", 30);
+    signed(d, "server-3days", "EC", "CN=soon.localhost,O=handshake-agent", san, null, 3);
+    signed(d, "server-400days", "EC", "CN=later.localhost,O=handshake-agent", san, null, 400);
+    signed(d, "client", "RSA", "CN=handshake-client,O=handshake-agent", null, null, 825);
     keytool(
         d,
         "-genkeypair",
@@ -150,11 +164,11 @@ public final class TestPki {
         san,
         "-validity",
         "825");
-    Files.write(d.resolve("complete"), "ok".getBytes(StandardCharsets.UTF_8));
+    Files.write(d.resolve(COMPLETE), "ok".getBytes(StandardCharsets.UTF_8));
   }
 
   private static void signed(
-      Path d, String name, String alg, String dn, String san, String startDate)
+      Path d, String name, String alg, String dn, String san, String startDate, int validityDays)
       throws IOException, InterruptedException {
     String p12 = name + ".p12";
     List<String> gen =
@@ -191,10 +205,9 @@ public final class TestPki {
       sign.addAll(List.of("-ext", san));
     }
     if (startDate != null) {
-      sign.addAll(List.of("-startdate", startDate, "-validity", "30"));
-    } else {
-      sign.addAll(List.of("-validity", "825"));
+      sign.addAll(List.of("-startdate", startDate));
     }
+    sign.addAll(List.of("-validity", String.valueOf(validityDays)));
     keytool(d, sign.toArray(new String[0]));
     keytool(d, "-importcert", "-keystore", p12, "-alias", "ca", "-file", "ca.cer", "-noprompt");
     keytool(d, "-importcert", "-keystore", p12, "-alias", "key", "-file", name + ".cer");

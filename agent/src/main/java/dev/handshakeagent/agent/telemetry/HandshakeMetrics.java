@@ -1,0 +1,172 @@
+package dev.handshakeagent.agent.telemetry;
+
+import dev.handshakeagent.agent.tracking.HandshakeFacts;
+import dev.handshakeagent.agent.tracking.HandshakeRecord;
+import dev.handshakeagent.agent.tracking.HandshakeTracker;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The handshake metrics of DESIGN section 3, complete whatever the trace sampling: recorded from
+ * every ended handshake on the export thread, plus two observed values read at collection time.
+ * Attribute cardinality is bounded: no ports or client addresses, at most {@link #MAX_SERVERS}
+ * distinct {@code server.address} values and {@link #MAX_CERTIFICATES} distinct certificates; the
+ * rest share one {@code _OTHER} series.
+ */
+final class HandshakeMetrics {
+  static final int MAX_SERVERS = 100;
+  static final int MAX_CERTIFICATES = 100;
+  static final String OTHER = "_OTHER";
+
+  static final AttributeKey<String> CERT_SUBJECT =
+      AttributeKey.stringKey("tls.certificate.subject");
+  static final AttributeKey<String> CERT_ISSUER = AttributeKey.stringKey("tls.certificate.issuer");
+  static final AttributeKey<String> CERT_SHA256 =
+      AttributeKey.stringKey("tls.certificate.hash.sha256");
+  static final AttributeKey<String> CERT_SOURCE =
+      AttributeKey.stringKey("handshake.certificate.source");
+
+  /** 1 ms to 10 s, in seconds. */
+  static final List<Double> DURATION_BUCKETS =
+      Arrays.asList(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+
+  private final DoubleHistogram duration;
+  private final Set<String> servers = ConcurrentHashMap.newKeySet();
+
+  /** sha256|source -> certificate; guarded by itself (export thread writes, collector reads). */
+  private final Map<String, Seen> certificates = new LinkedHashMap<>();
+
+  HandshakeMetrics(Meter meter, HandshakeTracker tracker) {
+    duration =
+        meter
+            .histogramBuilder("tls.handshake.duration")
+            .setDescription("Duration of TLS handshakes, by outcome")
+            .setUnit("s")
+            .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+            .build();
+    meter
+        .upDownCounterBuilder("tls.handshake.active")
+        .setDescription("TLS handshakes started and not yet ended")
+        .setUnit("{handshake}")
+        .buildWithCallback(m -> m.record(tracker.activeHandshakes()));
+    meter
+        .gaugeBuilder("tls.certificate.time_left")
+        .setDescription("Seconds until the leaf certificate's not_after, per certificate seen")
+        .setUnit("s")
+        .buildWithCallback(
+            m -> {
+              long now = Instant.now().getEpochSecond();
+              synchronized (certificates) {
+                for (Seen c : certificates.values()) {
+                  m.record(c.notAfterEpochSecond - now, c.attributes);
+                }
+              }
+            });
+  }
+
+  void record(HandshakeRecord r, HandshakeFacts f) {
+    AttributesBuilder a = Attributes.builder();
+    a.put(HandshakeSemconv.ROLE, r.isClient() ? "client" : "server");
+    if (f.protocol != null) {
+      a.put(HandshakeSemconv.TLS_PROTOCOL_VERSION, HandshakeSpans.version(f.protocol));
+    }
+    if (f.cipherSuite != null) {
+      a.put(HandshakeSemconv.TLS_CIPHER, f.cipherSuite);
+    }
+    if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED) {
+      a.put(HandshakeSemconv.ERROR_TYPE, HandshakeSpans.errorType(r, f));
+    }
+    if (r.isClient()) {
+      String server = HandshakeSpans.serverAddress(r, f);
+      if (server != null) {
+        a.put(HandshakeSemconv.SERVER_ADDRESS, bounded(server));
+      }
+    }
+    duration.record((r.endNanos() - r.startNanos()) / 1e9, a.build());
+    see(f.localChain, "local");
+    see(f.peerChain, "peer");
+  }
+
+  private String bounded(String server) {
+    if (servers.contains(server)) {
+      return server;
+    }
+    if (servers.size() < MAX_SERVERS && servers.add(server)) {
+      return server;
+    }
+    return servers.contains(server) ? server : OTHER;
+  }
+
+  private void see(X509Certificate[] chain, String source) {
+    if (chain == null || chain.length == 0) {
+      return;
+    }
+    X509Certificate leaf = chain[0];
+    String sha = HandshakeSpans.sha256(leaf);
+    if (sha == null) {
+      return;
+    }
+    long notAfter = leaf.getNotAfter().toInstant().getEpochSecond();
+    synchronized (certificates) {
+      String key = sha + "|" + source;
+      if (certificates.containsKey(key)) {
+        return;
+      }
+      if (certificates.size() < MAX_CERTIFICATES) {
+        certificates.put(
+            key,
+            new Seen(
+                notAfter,
+                Attributes.of(
+                    CERT_SUBJECT,
+                    leaf.getSubjectX500Principal().getName(),
+                    CERT_ISSUER,
+                    leaf.getIssuerX500Principal().getName(),
+                    CERT_SHA256,
+                    sha,
+                    CERT_SOURCE,
+                    source)));
+        return;
+      }
+      // Past the cap: one series per source holding the soonest expiry of the rest.
+      String overflow = OTHER + "|" + source;
+      Seen other = certificates.get(overflow);
+      if (other == null || notAfter < other.notAfterEpochSecond) {
+        certificates.put(
+            overflow,
+            new Seen(
+                notAfter,
+                Attributes.of(
+                    CERT_SUBJECT,
+                    OTHER,
+                    CERT_ISSUER,
+                    OTHER,
+                    CERT_SHA256,
+                    OTHER,
+                    CERT_SOURCE,
+                    source)));
+      }
+    }
+  }
+
+  private static final class Seen {
+    final long notAfterEpochSecond;
+    final Attributes attributes;
+
+    Seen(long notAfterEpochSecond, Attributes attributes) {
+      this.notAfterEpochSecond = notAfterEpochSecond;
+      this.attributes = attributes;
+    }
+  }
+}
