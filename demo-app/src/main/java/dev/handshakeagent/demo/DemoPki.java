@@ -34,9 +34,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * left on disk, and the password is random per run.
  *
  * <p>One demo CA signs the localhost server, the expired server, the wrong-host server and the
- * client certificate; the untrusted server is self-signed. The localhost server has an RSA key; the
- * CA and the others use EC P-256, whose keys are much faster to generate (start-up waits for
- * keytool).
+ * client certificate; the untrusted server is self-signed. The CA and the localhost server have RSA
+ * keys (the hello-retry scenario needs a chain without P-256 ECDSA, see {@link
+ * RejectCommonGroups}); the others use EC P-256, whose keys are much faster to generate.
  */
 final class DemoPki {
   /** The identities the demo can present. */
@@ -106,16 +106,15 @@ final class DemoPki {
       throws IOException, GeneralSecurityException {
     Keytool keytool = new Keytool(dir, new String(password));
     keytool.run(
-        QUICK_START,
         "-genkeypair",
         "-keystore",
         "ca.p12",
         "-alias",
         CA_ALIAS,
         "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
+        "RSA",
+        "-keysize",
+        "2048",
         "-dname",
         "CN=Handshake Demo CA,O=handshake-demo",
         "-ext",

@@ -9,6 +9,10 @@ import java.util.Set;
 /**
  * Server-side constraints that refuse the named groups x25519 and secp256r1, the key shares a JDK
  * client sends first. The server then asks for another group with a HelloRetryRequest.
+ *
+ * <p>The JDK also checks the curve of ECDSA signature schemes against these constraints, so a
+ * server using them cannot present a chain signed with P-256 ECDSA (it fails with
+ * handshake_failure): the demo's CA and server keys are RSA.
  */
 final class RejectCommonGroups implements AlgorithmConstraints {
   private static boolean rejected(String algorithm) {

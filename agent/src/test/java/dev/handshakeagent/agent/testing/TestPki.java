@@ -2,18 +2,24 @@ package dev.handshakeagent.agent.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Test certificates, made with the running JDK's {@code keytool} at first use and kept under {@code
@@ -87,6 +93,23 @@ public final class TestPki {
     return context(withKey ? clientKeyStore() : null, true);
   }
 
+  /**
+   * A client context whose trust manager waits {@code delayMillis} before checking the server's
+   * chain, standing for an OCSP responder that hangs.
+   */
+  public static SSLContext slowClientContext(long delayMillis) {
+    try {
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+      tmf.init(load(trustStore()));
+      X509ExtendedTrustManager real = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new TrustManager[] {new SlowTrustManager(real, delayMillis)}, null);
+      return ctx;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static SSLContext context(Path keyStore, boolean trustCa) {
     try {
       KeyManager[] kms = null;
@@ -102,6 +125,69 @@ public final class TestPki {
       return ctx;
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Delegates every check, after a pause for server chains. */
+  private static final class SlowTrustManager extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager real;
+    private final long delayMillis;
+
+    SlowTrustManager(X509ExtendedTrustManager real, long delayMillis) {
+      this.real = real;
+      this.delayMillis = delayMillis;
+    }
+
+    private void pause() {
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      pause();
+      real.checkServerTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      pause();
+      real.checkServerTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      pause();
+      real.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      real.checkClientTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      real.checkClientTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      real.checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return real.getAcceptedIssuers();
     }
   }
 
