@@ -130,6 +130,48 @@ class PackagedAgentOptionsTest {
 
   @ParameterizedTest
   @MethodSource("jdks")
+  void metricsOverOtlpCountEveryHandshake(String javaHome) throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      ChildJvm.Output out =
+          ChildJvm.run(
+              javaHome,
+              List.of(
+                  agent(""),
+                  "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
+                  "-Dotel.traces.sampler=traceidratio",
+                  "-Dotel.traces.sampler.arg=0.0"),
+              "TLS13_SOCKET_RSA",
+              "TLS12_ENGINE",
+              "UNTRUSTED_ENGINE",
+              "PROTOCOL_MISMATCH");
+      assertEquals(0, out.exitCode, out.stderr);
+      // Ratio 0: only the failed handshakes' traces are kept, the metrics count all of them.
+      List<OtlpReceiver.Received> roots =
+          receiver.spans().stream()
+              .filter(OtlpReceiver.Received::isRoot)
+              .collect(Collectors.toList());
+      assertEquals(4, roots.size(), roots.toString());
+      assertTrue(roots.stream().allMatch(r -> "error".equals(r.attr("handshake.kept_because"))));
+      io.opentelemetry.proto.metrics.v1.Metric duration = null;
+      for (io.opentelemetry.proto.metrics.v1.Metric m : receiver.metrics()) {
+        if (m.getName().equals("tls.handshake.duration")) {
+          duration = m; // cumulative: the last export has the totals
+        }
+      }
+      assertTrue(duration != null, "no tls.handshake.duration received");
+      long count =
+          duration.getHistogram().getDataPointsList().stream()
+              .mapToLong(io.opentelemetry.proto.metrics.v1.HistogramDataPoint::getCount)
+              .sum();
+      assertEquals(8, count, "four handshakes, both sides");
+      assertTrue(
+          receiver.metrics().stream()
+              .anyMatch(m -> m.getName().equals("tls.certificate.time_left")));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("jdks")
   void consoleWaterfallOnStderrWithoutAnyBackend(String javaHome) throws Exception {
     ChildJvm.Output out =
         ChildJvm.run(

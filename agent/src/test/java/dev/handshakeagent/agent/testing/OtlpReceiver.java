@@ -3,10 +3,15 @@ package dev.handshakeagent.agent.testing;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -58,6 +63,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
   private final HttpServer server;
   private final List<Received> spans = new ArrayList<>();
+  private final List<Metric> metrics = new ArrayList<>();
   private int requests;
 
   private final String scheme;
@@ -110,7 +116,39 @@ public final class OtlpReceiver implements AutoCloseable {
             exchange.close();
           }
         });
+    server.createContext(
+        "/v1/metrics",
+        exchange -> {
+          try (InputStream raw = exchange.getRequestBody()) {
+            InputStream in =
+                "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
+                    ? new GZIPInputStream(raw)
+                    : raw;
+            ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(in);
+            synchronized (this) {
+              for (ResourceMetrics rm : request.getResourceMetricsList()) {
+                for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                  metrics.addAll(sm.getMetricsList());
+                }
+              }
+            }
+            byte[] body = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+            exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          } catch (RuntimeException | IOException e) {
+            exchange.sendResponseHeaders(400, -1);
+            exchange.close();
+          }
+        });
     server.start();
+  }
+
+  /** Every metric data set received, in arrival order (cumulative temporality: last wins). */
+  public synchronized List<Metric> metrics() {
+    return new ArrayList<>(metrics);
   }
 
   /** The value for {@code otel.exporter.otlp.endpoint} ({@code https://localhost:port}). */
