@@ -21,9 +21,11 @@ public final class AgentOptions {
   public static final String ABANDON_TIMEOUT = "abandon.timeout";
   public static final String CONSOLE = "console";
   public static final String SLOW_THRESHOLD = "slow.threshold";
+  public static final String OFFERED = "offered";
 
   private static final String ACCEPTED_KEYS =
-      String.join(", ", ENABLED, PHASES, ABANDON_TIMEOUT, SLOW_THRESHOLD, CONSOLE, "otel.*");
+      String.join(
+          ", ", ENABLED, PHASES, ABANDON_TIMEOUT, SLOW_THRESHOLD, OFFERED, CONSOLE, "otel.*");
 
   static final long DEFAULT_ABANDON_TIMEOUT_MILLIS = 60_000;
   static final long DEFAULT_SLOW_THRESHOLD_MILLIS = 1_000;
@@ -40,6 +42,9 @@ public final class AgentOptions {
   /** A handshake at least this long is exported whatever the trace sampler says. Default 1 s. */
   public final long slowThresholdMillis;
 
+  /** Record what the client offered and the server enabled on root spans. Default true. */
+  public final boolean offered;
+
   /** Also print each handshake as a text waterfall on stderr. Default false. */
   public final boolean console;
 
@@ -51,12 +56,14 @@ public final class AgentOptions {
       boolean phases,
       long abandonTimeoutMillis,
       long slowThresholdMillis,
+      boolean offered,
       boolean console,
       Map<String, String> otel) {
     this.enabled = enabled;
     this.phases = phases;
     this.abandonTimeoutMillis = abandonTimeoutMillis;
     this.slowThresholdMillis = slowThresholdMillis;
+    this.offered = offered;
     this.console = console;
     this.otelProperties = Collections.unmodifiableMap(otel);
   }
@@ -116,6 +123,7 @@ public final class AgentOptions {
         s.bool(PHASES, true),
         s.duration(ABANDON_TIMEOUT, DEFAULT_ABANDON_TIMEOUT_MILLIS),
         s.duration(SLOW_THRESHOLD, DEFAULT_SLOW_THRESHOLD_MILLIS),
+        s.bool(OFFERED, true),
         s.bool(CONSOLE, false),
         otel);
   }
@@ -125,6 +133,7 @@ public final class AgentOptions {
         || key.equals(PHASES)
         || key.equals(ABANDON_TIMEOUT)
         || key.equals(SLOW_THRESHOLD)
+        || key.equals(OFFERED)
         || key.equals(CONSOLE);
   }
 

@@ -88,6 +88,7 @@ public final class AgentRuntime {
             telemetryFactory,
             features.contains(Hook.Feature.PHASES),
             options.slowThresholdMillis,
+            options.offered,
             options.console,
             AgentLog::warn);
     HandshakeTracker tracker =
@@ -101,6 +102,7 @@ public final class AgentRuntime {
                         + "); handshakes are not traced"),
             AgentLog::suppressed,
             new ApplicationSpan());
+    tracker.captureOffers(options.offered);
     if (telemetry == null) {
       tracker.ignorePeers(TelemetrySdk.exporterPeers(options.otelProperties));
     }

@@ -192,7 +192,7 @@ class AgentOptionsTest {
     assertTrue(o.otelProperties.isEmpty());
     String w = onlyWarning();
     assertContains(w, "'colour'");
-    assertContains(w, "enabled, phases, abandon.timeout, slow.threshold, console, otel.*");
+    assertContains(w, "enabled, phases, abandon.timeout, slow.threshold, offered, console, otel.*");
   }
 
   @Test

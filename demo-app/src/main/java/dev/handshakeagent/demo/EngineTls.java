@@ -37,8 +37,13 @@ final class EngineTls {
               .submit(
                   () -> {
                     try (SocketChannel channel = listener.accept()) {
+                      // An engine's peer host and port are the other side's, here the client's
+                      // address; the engine has no local port of its own.
+                      InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
                       SSLEngine engine =
-                          server.context().createSSLEngine(loopback.getHostAddress(), port);
+                          server
+                              .context()
+                              .createSSLEngine(peer.getAddress().getHostAddress(), peer.getPort());
                       engine.setUseClientMode(false);
                       engine.setSSLParameters(server.apply(engine.getSSLParameters()));
                       return new Peer(channel, engine).talk(false);

@@ -36,42 +36,38 @@ final class Outcome {
   private static final Pattern RECEIVED_ALERT =
       Pattern.compile("Received fatal alert: ([a-z_0-9]+)");
 
-  private final String protocol;
-  private final String cipherSuite;
+  private final SSLSession session;
   private final Throwable failure;
   private final Stage stage;
   private final Duration handshake;
-  private final SSLSession session;
 
-  private Outcome(
-      SSLSession session, Throwable failure, Stage stage, Duration handshake, String protocol) {
+  private Outcome(SSLSession session, Throwable failure, Stage stage, Duration handshake) {
     this.session = session;
     this.failure = failure;
     this.stage = stage;
     this.handshake = handshake;
-    this.protocol = protocol;
-    this.cipherSuite = session == null ? null : session.getCipherSuite();
   }
 
   /** A completed handshake; {@code handshake} is null when the application cannot time it. */
   static Outcome ok(SSLSession session, Duration handshake) {
-    return new Outcome(session, null, null, handshake, session.getProtocol());
+    return new Outcome(session, null, null, handshake);
   }
 
   static Outcome failed(Throwable failure, Stage stage, Duration handshake) {
-    return new Outcome(null, failure, stage, handshake, null);
+    return new Outcome(null, failure, stage, handshake);
   }
 
   static Outcome notReached(String why) {
-    return new Outcome(null, new IllegalStateException(why), Stage.NOT_REACHED, null, null);
+    return new Outcome(null, new IllegalStateException(why), Stage.NOT_REACHED, null);
   }
 
   boolean isOk() {
     return failure == null;
   }
 
+  /** The negotiated protocol of a successful handshake, else null. */
   String protocol() {
-    return protocol;
+    return session == null ? null : session.getProtocol();
   }
 
   /** The session of a successful handshake (for resumption checks), else null. */
@@ -81,10 +77,6 @@ final class Outcome {
 
   Duration handshake() {
     return handshake;
-  }
-
-  Stage stage() {
-    return stage;
   }
 
   /** The alert named in the exception message or its causes, if any. */
@@ -133,10 +125,7 @@ final class Outcome {
   String summary() {
     StringBuilder s = new StringBuilder();
     if (isOk()) {
-      s.append("OK ").append(protocol);
-      if (cipherSuite != null) {
-        s.append(' ').append(cipherSuite);
-      }
+      s.append("OK ").append(session.getProtocol()).append(' ').append(session.getCipherSuite());
     } else if (stage == Stage.NOT_REACHED) {
       s.append("NOT-REACHED");
     } else {

@@ -47,6 +47,7 @@ public final class HandshakeExporter implements HandshakeSink {
   private final Supplier<Telemetry> telemetryFactory;
   private final boolean phases;
   private final long slowThresholdNanos;
+  private final boolean offered;
   private final ConsoleView console;
   private final Consumer<String> warn;
   private volatile HandshakeTracker tracker;
@@ -58,6 +59,8 @@ public final class HandshakeExporter implements HandshakeSink {
 
   /**
    * @param slowThresholdMillis handshakes at least this long are kept whatever the sampler says
+   * @param offered record what the client offered and the server enabled (the {@code offered}
+   *     option)
    * @param console also print each handshake as a text waterfall on stderr (the {@code console}
    *     option)
    */
@@ -65,10 +68,12 @@ public final class HandshakeExporter implements HandshakeSink {
       Supplier<Telemetry> telemetryFactory,
       boolean phases,
       long slowThresholdMillis,
+      boolean offered,
       boolean console,
       Consumer<String> warn) {
     this.telemetryFactory = telemetryFactory;
     this.phases = phases;
+    this.offered = offered;
     this.slowThresholdNanos = TimeUnit.MILLISECONDS.toNanos(slowThresholdMillis);
     this.console = console ? new ConsoleView() : null;
     this.warn = warn;
@@ -195,7 +200,10 @@ public final class HandshakeExporter implements HandshakeSink {
       String version = HandshakeExporter.class.getPackage().getImplementationVersion();
       spans =
           new HandshakeSpans(
-              t.tracerProvider().get(HandshakeSemconv.SCOPE, version), phases, slowThresholdNanos);
+              t.tracerProvider().get(HandshakeSemconv.SCOPE, version),
+              phases,
+              slowThresholdNanos,
+              offered);
       metrics =
           new HandshakeMetrics(
               t.meterProvider()

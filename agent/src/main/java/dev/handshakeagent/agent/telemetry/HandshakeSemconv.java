@@ -1,6 +1,7 @@
 package dev.handshakeagent.agent.telemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
+import java.util.List;
 
 /**
  * The naming table: every span name and attribute key the agent emits, in one place.
@@ -96,6 +97,10 @@ public final class HandshakeSemconv {
   public static final AttributeKey<Long> NETWORK_PEER_PORT =
       AttributeKey.longKey("network.peer.port");
 
+  /** The cipher suites the client offered (IANA names). */
+  public static final AttributeKey<List<String>> TLS_CLIENT_SUPPORTED_CIPHERS =
+      AttributeKey.stringArrayKey("tls.client.supported_ciphers");
+
   /** Low-cardinality failure class: the alert name, {@code abandoned}, or the exception class. */
   public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
@@ -150,6 +155,33 @@ public final class HandshakeSemconv {
   public static final String KEPT_ERROR = "error";
   public static final String KEPT_SLOW = "slow";
   public static final String KEPT_SAMPLED = "sampled";
+
+  /** Failed roots: one sentence naming the cause and the values that prove it. */
+  public static final AttributeKey<String> DIAGNOSIS =
+      AttributeKey.stringKey("handshake.diagnosis");
+
+  /** The protocol versions the client offered ({@code TLSv1.3}). */
+  public static final AttributeKey<List<String>> OFFERED_VERSIONS =
+      AttributeKey.stringArrayKey("handshake.client.offered_versions");
+
+  /** Server side: the named groups the client offered. */
+  public static final AttributeKey<List<String>> OFFERED_GROUPS =
+      AttributeKey.stringArrayKey("handshake.client.offered_groups");
+
+  /** Server side: the signature schemes the client offered. */
+  public static final AttributeKey<List<String>> OFFERED_SIGNATURE_SCHEMES =
+      AttributeKey.stringArrayKey("handshake.client.offered_signature_schemes");
+
+  /** Server side: the protocol versions this server has enabled. */
+  public static final AttributeKey<List<String>> ENABLED_VERSIONS =
+      AttributeKey.stringArrayKey("handshake.server.enabled_versions");
+
+  /** Server side: the cipher suites this server has enabled. */
+  public static final AttributeKey<List<String>> ENABLED_CIPHERS =
+      AttributeKey.stringArrayKey("handshake.server.enabled_ciphers");
+
+  /** Longest list an offered/enabled attribute carries; the rest is counted in a last entry. */
+  public static final int MAX_LIST = 64;
 
   /** {@code error.type} of a handshake that never finished. */
   public static final String ABANDONED = "abandoned";

@@ -81,14 +81,16 @@ final class HandshakeSpans {
   private final Tracer tracer;
   private final boolean phases;
   private final long slowThresholdNanos;
+  private final boolean offered;
 
   /** Wall-clock epoch nanos at {@link #baseNanoTime}, so nanoTime stamps become span timestamps. */
   private final long baseEpochNanos;
 
   private final long baseNanoTime;
 
-  HandshakeSpans(Tracer tracer, boolean phases, long slowThresholdNanos) {
+  HandshakeSpans(Tracer tracer, boolean phases, long slowThresholdNanos, boolean offered) {
     this.tracer = tracer;
+    this.offered = offered;
     this.phases = phases;
     this.slowThresholdNanos = slowThresholdNanos;
     Instant now = Instant.now();
@@ -293,7 +295,16 @@ final class HandshakeSpans {
       b.setAttribute(NETWORK_PEER_ADDRESS, f.socketPeerAddress.getHostAddress());
       putPort(b, NETWORK_PEER_PORT, f.socketPeerPort);
     }
+    if (offered) {
+      putList(b, HandshakeSemconv.TLS_CLIENT_SUPPORTED_CIPHERS, f.offeredCipherSuites);
+      putList(b, HandshakeSemconv.OFFERED_VERSIONS, f.offeredVersions);
+      putList(b, HandshakeSemconv.OFFERED_GROUPS, f.offeredGroups);
+      putList(b, HandshakeSemconv.OFFERED_SIGNATURE_SCHEMES, f.offeredSignatureSchemes);
+      putList(b, HandshakeSemconv.ENABLED_VERSIONS, f.enabledVersions);
+      putList(b, HandshakeSemconv.ENABLED_CIPHERS, f.enabledCipherSuites);
+    }
     if (!ok) {
+      put(b, HandshakeSemconv.DIAGNOSIS, Diagnosis.of(r, f));
       b.setAttribute(ERROR_TYPE, errorType(r, f));
       if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
         put(b, ABANDON_REASON, r.abandonReason());
@@ -335,6 +346,23 @@ final class HandshakeSpans {
     if (value != null) {
       b.setAttribute(key, value);
     }
+  }
+
+  /** Bounded: at most MAX_LIST entries (the last says how many were left out), 64 chars each. */
+  static void putList(SpanBuilder b, AttributeKey<List<String>> key, List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return;
+    }
+    List<String> out = new ArrayList<>();
+    for (String v : values) {
+      if (out.size() == HandshakeSemconv.MAX_LIST - 1
+          && values.size() > HandshakeSemconv.MAX_LIST) {
+        out.add("+" + (values.size() - out.size()) + " more");
+        break;
+      }
+      out.add(v.length() <= 64 ? v : v.substring(0, 61) + "...");
+    }
+    b.setAttribute(key, out);
   }
 
   private static void putPort(SpanBuilder b, AttributeKey<Long> key, int port) {

@@ -50,6 +50,26 @@ public final class HandshakeFacts {
   public int socketPeerPort = -1;
   public int socketLocalPort = -1;
 
+  /** What the client offered: versions ({@code TLSv1.3}) and IANA cipher suite names. */
+  public List<String> offeredVersions;
+
+  public List<String> offeredCipherSuites;
+
+  /** Server side only (read from the client_hello): named groups and signature schemes. */
+  public List<String> offeredGroups;
+
+  public List<String> offeredSignatureSchemes;
+
+  /** Server side: the versions and cipher suites this server has enabled. */
+  public List<String> enabledVersions;
+
+  public List<String> enabledCipherSuites;
+
+  /**
+   * Server side: subjects of the CAs its trust manager accepts (client certificates), at most 5.
+   */
+  public List<String> acceptedIssuers;
+
   static HandshakeFacts read(HandshakeRecord r, JsseAccess j) {
     HandshakeFacts f = new HandshakeFacts();
     Object hc = r.endHandshakeContext();
@@ -67,10 +87,28 @@ public final class HandshakeFacts {
       f.requestedServerName = firstHostName(JsseAccess.get(j.hcRequestedServerNames, hc));
       if (!r.client) {
         f.serverClientAuth = clientAuth(JsseAccess.get(j.hcSslConfig, hc), j);
+        f.enabledVersions = names(JsseAccess.get(j.hcActiveProtocols, hc), j.protocolName, j);
+        f.enabledCipherSuites =
+            names(JsseAccess.get(j.hcActiveCipherSuites, hc), j.cipherSuiteName, j);
+        f.acceptedIssuers = acceptedIssuers(JsseAccess.get(j.hcSslContext, hc), j);
+      } else {
+        f.offeredVersions = names(JsseAccess.get(j.hcActiveProtocols, hc), j.protocolName, j);
+        f.offeredCipherSuites =
+            names(JsseAccess.get(j.hcActiveCipherSuites, hc), j.cipherSuiteName, j);
       }
     }
     if (f.applicationProtocol == null && tc != null) {
       f.applicationProtocol = emptyToNull(JsseAccess.get(j.tcApplicationProtocol, tc));
+    }
+    byte[] hello = r.clientHello();
+    if (hello != null) {
+      ClientHelloOffer offer = ClientHelloOffer.parse(hello);
+      f.offeredCipherSuites = idNames(offer.cipherSuites, j.cipherSuiteNameOf);
+      List<Integer> versions =
+          offer.versions.isEmpty() ? List.of(offer.legacyVersion) : offer.versions;
+      f.offeredVersions = idNames(versions, j.protocolNameOf);
+      f.offeredGroups = idNames(offer.groups, j.namedGroupNameOf);
+      f.offeredSignatureSchemes = idNames(offer.signatureSchemes, j.signatureSchemeNameOf);
     }
     Object session = r.endSession();
     if (session instanceof SSLSession) {
@@ -147,6 +185,58 @@ public final class HandshakeFacts {
       }
     }
     return null;
+  }
+
+  private static List<String> names(Object list, java.lang.reflect.Field nameField, JsseAccess j) {
+    if (!(list instanceof List)) {
+      return null;
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (Object o : ((List<?>) list).toArray()) {
+      String n = JsseAccess.nameOf(nameField, o);
+      if (n != null) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** Wire ids to the JDK's names; GREASE and unknown ids keep a hex form. */
+  private static List<String> idNames(List<Integer> ids, java.lang.reflect.Method nameOf) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int id : ids) {
+      if ((id & 0x0F0F) == 0x0A0A) {
+        continue; // GREASE (RFC 8701): not a real offer
+      }
+      Object n = JsseAccess.invoke(nameOf, null, id);
+      String name = n instanceof String ? (String) n : null;
+      out.add(
+          name == null
+                  || name.isEmpty()
+                  || name.startsWith("UNDEFINED")
+                  || name.startsWith("UNKNOWN")
+              ? String.format("0x%04X", id)
+              : name);
+    }
+    return out;
+  }
+
+  private static List<String> acceptedIssuers(Object sslContextImpl, JsseAccess j) {
+    if (sslContextImpl == null) {
+      return null;
+    }
+    Object tm = JsseAccess.invoke(j.contextTrustManager, sslContextImpl);
+    if (!(tm instanceof javax.net.ssl.X509TrustManager)) {
+      return null;
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (X509Certificate c : ((javax.net.ssl.X509TrustManager) tm).getAcceptedIssuers()) {
+      if (out.size() == 5) {
+        break;
+      }
+      out.add(c.getSubjectX500Principal().getName());
+    }
+    return out;
   }
 
   private static String clientAuth(Object sslConfig, JsseAccess j) {

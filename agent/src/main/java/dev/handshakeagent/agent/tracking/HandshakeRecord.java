@@ -64,6 +64,10 @@ public final class HandshakeRecord {
   private Frame failedFrame;
   private String abandonReason;
   private Object peerChain;
+
+  /** Server side: the body of the (last) client_hello received, for what the client offered. */
+  private byte[] clientHello;
+
   private InetAddress socketPeerAddress;
   private int socketPeerPort = -1;
   private int socketLocalPort = -1;
@@ -283,6 +287,16 @@ public final class HandshakeRecord {
 
   synchronized Object endSession() {
     return endSession;
+  }
+
+  synchronized void clientHello(byte[] body) {
+    if (state != ENDED) {
+      clientHello = body;
+    }
+  }
+
+  synchronized byte[] clientHello() {
+    return clientHello;
   }
 
   synchronized Object peerChain() {

@@ -76,6 +76,7 @@ public final class HandshakeTracker implements HandshakeListener {
   private final Consumer<Throwable> errorLog;
   private final JsseAccessHolder jsse;
   private final Supplier<Object> applicationParent;
+  private volatile boolean captureOffers = true;
 
   private final WeakIdentityMap<HandshakeRecord> byHandshake = new WeakIdentityMap<>();
   private final WeakIdentityMap<HandshakeRecord> byConnection = new WeakIdentityMap<>();
@@ -177,9 +178,22 @@ public final class HandshakeTracker implements HandshakeListener {
 
   @Override
   public void consumeEnter(Object hc, byte type, ByteBuffer message) {
-    Frame f = push(hc, byHandshake.get(hc), Frame.Kind.RECEIVE);
+    HandshakeRecord r = byHandshake.get(hc);
+    Frame f = push(hc, r, Frame.Kind.RECEIVE);
     f.wireType = type & 0xFF;
     f.helloRetry = type == 2 && isHelloRetryRequest(message);
+    if (type == 1 && r != null && !r.client && captureOffers && message != null) {
+      // A copy of at most 4 KiB, parsed later on the export thread; the JDK's buffer is untouched.
+      ByteBuffer copy = message.duplicate();
+      byte[] body = new byte[Math.min(copy.remaining(), 4096)];
+      copy.get(body);
+      r.clientHello(body);
+    }
+  }
+
+  /** Whether to record what the client offered (the {@code offered} option). */
+  public void captureOffers(boolean capture) {
+    captureOffers = capture;
   }
 
   @Override

@@ -27,6 +27,13 @@ public final class JsseAccess {
   final Field hcIsResumption;
   final Field hcRequestedServerNames;
   final Field hcApplicationProtocol;
+  final Field hcActiveProtocols;
+  final Field hcActiveCipherSuites;
+  final Method contextTrustManager;
+  final Method cipherSuiteNameOf;
+  final Method namedGroupNameOf;
+  final Method signatureSchemeNameOf;
+  final Method protocolNameOf;
   // TransportContext
   final Field tcTransport;
   final Field tcHandshakeContext;
@@ -73,6 +80,13 @@ public final class JsseAccess {
     hcIsResumption = field(hc, "isResumption");
     hcRequestedServerNames = field(hc, "requestedServerNames");
     hcApplicationProtocol = field(hc, "applicationProtocol");
+    hcActiveProtocols = field(hc, "activeProtocols");
+    hcActiveCipherSuites = field(hc, "activeCipherSuites");
+    contextTrustManager = method(cls("SSLContextImpl"), "getX509TrustManager");
+    cipherSuiteNameOf = method(cls("CipherSuite"), "nameOf", int.class);
+    namedGroupNameOf = method(cls("NamedGroup"), "nameOf", int.class);
+    signatureSchemeNameOf = method(cls("SignatureScheme"), "nameOf", int.class);
+    protocolNameOf = method(cls("ProtocolVersion"), "nameOf", int.class);
     Class<?> tc = cls("TransportContext");
     tcTransport = field(tc, "transport");
     tcHandshakeContext = field(tc, "handshakeContext");
@@ -109,8 +123,9 @@ public final class JsseAccess {
     return f;
   }
 
-  private static Method method(Class<?> owner, String name) throws NoSuchMethodException {
-    Method m = owner.getDeclaredMethod(name);
+  private static Method method(Class<?> owner, String name, Class<?>... parameters)
+      throws NoSuchMethodException {
+    Method m = owner.getDeclaredMethod(name, parameters);
     m.setAccessible(true);
     return m;
   }
@@ -137,9 +152,9 @@ public final class JsseAccess {
     }
   }
 
-  static Object invoke(Method m, Object target) {
+  static Object invoke(Method m, Object target, Object... args) {
     try {
-      return m.invoke(target);
+      return m.invoke(target, args);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }

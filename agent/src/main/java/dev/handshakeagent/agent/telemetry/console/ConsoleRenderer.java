@@ -31,7 +31,7 @@ public final class ConsoleRenderer {
   static final int MAX_NAME_CHARS = 60;
 
   /** Longest message shown; a longer one ends in {@code ...}. */
-  static final int MAX_MESSAGE_CHARS = 200;
+  static final int MAX_MESSAGE_CHARS = 500;
 
   /** Longest header field (peer, protocol, cipher, error, phase) shown. */
   static final int MAX_FIELD_CHARS = 100;
@@ -125,9 +125,10 @@ public final class ConsoleRenderer {
     }
 
     if (h.outcome() != ConsoleHandshake.Outcome.OK && h.message() != null) {
+      // The explanation heads the waterfall, right under the header.
       String message = truncate(clean(h.message()).trim(), MAX_MESSAGE_CHARS);
       if (!message.isEmpty()) {
-        lines.add("  message: " + message);
+        lines.add(1, "  why: " + message);
       }
     }
     return lines;

@@ -125,7 +125,7 @@ class ConsoleRendererTest {
   @Test
   void columnsLineUpAcrossHandshakesUnderASecond() {
     String fromSuccess = plain.render(success()).get(1);
-    String fromFailure = plain.render(failure()).get(1);
+    String fromFailure = plain.render(failure()).get(2); // line 1 is the explanation
 
     assertEquals(barColumn(fromSuccess), barColumn(fromFailure));
     assertEquals("    +0.00 ms   50.0 ms  |", fromSuccess.substring(0, barColumn(fromSuccess) + 1));
@@ -159,17 +159,17 @@ class ConsoleRendererTest {
             + " in validate certificate chain",
         lines.get(0));
     assertEquals(1 + 4 + 1, lines.size(), String.join("\n", lines));
-    String failed = lines.get(4);
+    // The explanation heads the waterfall, right under the header.
+    assertEquals(
+        "  why: PKIX path building failed: unable to find valid certification path", lines.get(1));
+    String failed = lines.get(5);
     assertTrue(
         phaseLine(failed).group(4).endsWith("validate certificate chain  <- failed"), failed);
     assertTrue(bar(failed).contains("x"), failed);
     assertFalse(bar(failed).contains("="), failed);
-    for (String line : lines.subList(1, 4)) {
+    for (String line : lines.subList(2, 5)) {
       assertFalse(line.contains(ConsoleRenderer.FAILED_MARK), line);
     }
-    assertEquals(
-        "  message: PKIX path building failed: unable to find valid certification path",
-        lines.get(5));
   }
 
   @Test
@@ -203,12 +203,12 @@ class ConsoleRendererTest {
     List<String> lines = plain.render(h);
 
     assertEquals("TLS client handshake example.com:443  60000.0 ms  ABANDONED", lines.get(0));
-    assertEquals("  message: no handshake progress for 60000 ms", lines.get(2));
+    assertEquals("  why: no handshake progress for 60000 ms", lines.get(1));
   }
 
   @Test
   void longMessageIsTruncatedToOneLine() {
-    String message = "line one\r\nline two " + "x".repeat(500);
+    String message = "line one\r\nline two " + "x".repeat(1000);
     ConsoleHandshake h =
         ConsoleHandshake.builder()
             .outcome(ConsoleHandshake.Outcome.FAILED)
@@ -217,10 +217,10 @@ class ConsoleRendererTest {
 
     List<String> lines = plain.render(h);
 
-    String last = lines.get(lines.size() - 1);
-    assertTrue(last.startsWith("  message: line one  line two xxx"), last);
-    assertTrue(last.endsWith("..."), last);
-    assertEquals("  message: ".length() + ConsoleRenderer.MAX_MESSAGE_CHARS, last.length(), last);
+    String why = lines.get(1);
+    assertTrue(why.startsWith("  why: line one  line two xxx"), why);
+    assertTrue(why.endsWith("..."), why);
+    assertEquals("  why: ".length() + ConsoleRenderer.MAX_MESSAGE_CHARS, why.length(), why);
   }
 
   @Test

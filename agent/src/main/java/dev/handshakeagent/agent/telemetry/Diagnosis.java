@@ -1,0 +1,315 @@
+package dev.handshakeagent.agent.telemetry;
+
+import dev.handshakeagent.agent.tracking.Frame;
+import dev.handshakeagent.agent.tracking.HandshakeFacts;
+import dev.handshakeagent.agent.tracking.HandshakeRecord;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One plain sentence that explains a failed handshake, built from what the agent saw: the alert and
+ * who sent it, the exception, the phase, what each side offered or enabled, and the certificates.
+ * Known causes name the values that prove them; anything else gets the alert and the exception
+ * message, never a guess. Runs on the export thread; at most {@link #MAX_LENGTH} chars.
+ */
+final class Diagnosis {
+  static final int MAX_LENGTH = 500;
+  private static final int LIST_ITEMS = 5;
+
+  /** What each alert means, in one clause (RFC 8446 6.2 and RFC 5246 7.2.2). */
+  private static final Map<String, String> ALERT_MEANINGS =
+      Map.ofEntries(
+          Map.entry("handshake_failure", "it found no acceptable set of parameters in our offer"),
+          Map.entry("protocol_version", "it supports none of the protocol versions we offered"),
+          Map.entry("insufficient_security", "it requires stronger cipher suites than we offered"),
+          Map.entry("bad_certificate", "it found our certificate corrupt or unverifiable"),
+          Map.entry("unsupported_certificate", "it does not support our certificate's type"),
+          Map.entry("certificate_revoked", "our certificate was revoked by its signer"),
+          Map.entry("certificate_expired", "our certificate has expired or is not yet valid"),
+          Map.entry("certificate_unknown", "it could not validate our certificate chain"),
+          Map.entry("unknown_ca", "it does not trust the CA that issued our certificate"),
+          Map.entry("access_denied", "our certificate was valid but access was refused"),
+          Map.entry("certificate_required", "it requires a client certificate and got none"),
+          Map.entry("decrypt_error", "a signature or the finished message did not verify"),
+          Map.entry("decode_error", "a message could not be decoded"),
+          Map.entry("illegal_parameter", "a field in one of our messages was out of range"),
+          Map.entry("unexpected_message", "a message arrived out of order"),
+          Map.entry("unrecognized_name", "it does not serve the host name we asked for (SNI)"),
+          Map.entry("no_application_protocol", "it supports none of the ALPN protocols we offered"),
+          Map.entry("internal_error", "it failed on its own side"),
+          Map.entry("user_canceled", "it canceled the handshake"),
+          Map.entry("missing_extension", "a required extension was missing from our messages"),
+          Map.entry("unsupported_extension", "we sent an extension it did not ask for"),
+          Map.entry("inappropriate_fallback", "it saw a protocol downgrade attempt"));
+
+  private Diagnosis() {}
+
+  /** The sentence for a failed or abandoned handshake; null for a successful one. */
+  static String of(HandshakeRecord r, HandshakeFacts f) {
+    if (r.outcome() == HandshakeRecord.Outcome.SUCCEEDED) {
+      return null;
+    }
+    return cap(explain(r, f));
+  }
+
+  private static String explain(HandshakeRecord r, HandshakeFacts f) {
+    String phase = phase(r);
+    if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
+      return "The handshake was abandoned ("
+          + r.abandonReason()
+          + ")"
+          + (phase == null ? "" : " after " + phase)
+          + ".";
+    }
+    String alert = f.alertDescription;
+    boolean peer = r.alertReceived();
+    String message = message(r);
+    String lower = message.toLowerCase(Locale.ROOT);
+
+    if ("protocol_version".equals(alert) && !peer && !r.isClient()) {
+      return "The client offered "
+          + only(f.offeredVersions)
+          + "; this server accepts "
+          + only(f.enabledVersions)
+          + ".";
+    }
+    if ("protocol_version".equals(alert) && peer && r.isClient()) {
+      return "The server supports none of the versions this client offered ("
+          + list(f.offeredVersions)
+          + "): it answered protocol_version.";
+    }
+    if (lower.contains("no cipher suites in common")) {
+      return "No cipher suite in common: the client offered "
+          + list(f.offeredCipherSuites)
+          + "; this server enables "
+          + list(f.enabledCipherSuites)
+          + ".";
+    }
+    if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
+      X509Certificate leaf = first(f.peerChain);
+      return "Host name mismatch: this client asked for "
+          + quoted(HandshakeSpans.serverAddress(r, f))
+          + "; the certificate "
+          + subject(leaf)
+          + " covers "
+          + list(dnsNames(leaf))
+          + ".";
+    }
+    if (lower.contains("validity check failed")
+        || causedBy(r, "CertificateExpiredException")
+        || causedBy(r, "CertificateNotYetValidException")) {
+      String dates = validity(f.peerChain);
+      if (dates != null) {
+        return dates;
+      }
+    }
+    if (lower.contains("pkix path building failed") && f.peerChain != null) {
+      X509Certificate last = f.peerChain[f.peerChain.length - 1];
+      return "Untrusted chain: "
+          + chain(f.peerChain)
+          + " ends at issuer "
+          + last.getIssuerX500Principal().getName()
+          + ", which is not in the trust store of this "
+          + (r.isClient() ? "client" : "server")
+          + ".";
+    }
+    if (!r.isClient() && lower.contains("empty client certificate chain")) {
+      return "The client sent no certificate; this server requires one (it accepts certificates"
+          + " issued by "
+          + list(f.acceptedIssuers)
+          + ") and sent "
+          + alert
+          + ".";
+    }
+    if (r.isClient()
+        && peer
+        && ("bad_certificate".equals(alert)
+            || "certificate_required".equals(alert)
+            || "handshake_failure".equals(alert))
+        && sawCertificateRequest(r)
+        && f.localChain == null) {
+      return "The server requires a client certificate and this client sent none (it had no key"
+          + " for the issuers the server asked for); the server sent "
+          + alert
+          + ".";
+    }
+    if (lower.contains("unsupported or unrecognized ssl message")) {
+      return "The peer sent bytes that are not a TLS record"
+          + (phase == null ? "" : " after " + phase)
+          + " (for example plaintext HTTP sent to a TLS port).";
+    }
+    if (lower.contains("remote host terminated the handshake")
+        || lower.contains("connection reset")
+        || lower.contains("broken pipe")) {
+      return "The peer closed the connection "
+          + (phase == null ? "before any handshake message" : "after " + phase)
+          + " without a TLS alert ("
+          + message
+          + ").";
+    }
+    if (peer && alert != null) {
+      String meaning = ALERT_MEANINGS.getOrDefault(alert, "no further reason given");
+      X509Certificate ours = first(f.localChain);
+      boolean aboutOurCertificate = alert.contains("certificate") || "unknown_ca".equals(alert);
+      String presented =
+          aboutOurCertificate
+              ? (ours == null
+                  ? "; we presented no certificate"
+                  : "; we presented "
+                      + subject(ours)
+                      + " issued by "
+                      + ours.getIssuerX500Principal().getName())
+              : "";
+      return "The peer rejected this handshake with "
+          + alert
+          + ": "
+          + meaning
+          + presented
+          + (phase == null ? "" : " (after " + phase + ")")
+          + ".";
+    }
+    return (alert == null
+            ? "Failed"
+            : "Failed with " + alert + " (" + (peer ? "received" : "sent") + ")")
+        + (phase == null ? "" : " in " + phase)
+        + ": "
+        + message;
+  }
+
+  private static String phase(HandshakeRecord r) {
+    Frame f = HandshakeSpans.failedPhase(r);
+    return f == null ? null : PhaseNames.spanName(f);
+  }
+
+  private static String message(HandshakeRecord r) {
+    String m = r.thrown() != null ? r.thrown().getMessage() : r.failureMessage();
+    if (m == null) {
+      return "";
+    }
+    return m.replaceFirst("^\\([a-z_]+\\) ", ""); // JDK 25 prefixes the alert name
+  }
+
+  private static boolean causedBy(HandshakeRecord r, String simpleName) {
+    for (Throwable t = r.thrown(); t != null && t.getCause() != t; t = t.getCause()) {
+      if (t.getClass().getSimpleName().equals(simpleName)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean sawCertificateRequest(HandshakeRecord r) {
+    for (Frame f : r.phases()) {
+      if ("certificate_request".equals(PhaseNames.message(f))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String validity(X509Certificate[] chain) {
+    if (chain == null) {
+      return null;
+    }
+    Instant now = Instant.now();
+    for (X509Certificate c : chain) {
+      Instant notBefore = c.getNotBefore().toInstant();
+      Instant notAfter = c.getNotAfter().toInstant();
+      if (now.isAfter(notAfter)) {
+        return "The certificate "
+            + subject(c)
+            + " expired on "
+            + notAfter
+            + " (valid from "
+            + notBefore
+            + "); the clock here says "
+            + now
+            + ".";
+      }
+      if (now.isBefore(notBefore)) {
+        return "The certificate "
+            + subject(c)
+            + " is not valid before "
+            + notBefore
+            + "; the clock here says "
+            + now
+            + ".";
+      }
+    }
+    return null;
+  }
+
+  private static String chain(X509Certificate[] chain) {
+    List<String> subjects = new ArrayList<>();
+    for (X509Certificate c : chain) {
+      subjects.add(c.getSubjectX500Principal().getName());
+    }
+    return String.join(" \u2190 ", subjects);
+  }
+
+  private static List<String> dnsNames(X509Certificate c) {
+    List<String> names = new ArrayList<>();
+    if (c == null) {
+      return names;
+    }
+    try {
+      Collection<List<?>> san = c.getSubjectAlternativeNames();
+      if (san != null) {
+        for (List<?> entry : san) {
+          if (entry.size() == 2
+              && (Integer.valueOf(2).equals(entry.get(0))
+                  || Integer.valueOf(7).equals(entry.get(0)))) {
+            names.add(String.valueOf(entry.get(1)));
+          }
+        }
+      }
+    } catch (CertificateParsingException e) {
+      // no names to show
+    }
+    return names;
+  }
+
+  private static X509Certificate first(X509Certificate[] chain) {
+    return chain == null || chain.length == 0 ? null : chain[0];
+  }
+
+  private static String subject(X509Certificate c) {
+    return c == null ? "(none)" : c.getSubjectX500Principal().getName();
+  }
+
+  private static String quoted(String s) {
+    return s == null ? "(unknown host)" : s;
+  }
+
+  /** "TLSv1.2 only", or a short list. */
+  private static String only(List<String> l) {
+    if (l == null || l.isEmpty()) {
+      return "(unknown)";
+    }
+    return l.size() == 1 ? l.get(0) + " only" : list(l);
+  }
+
+  /** At most {@link #LIST_ITEMS} items, then "+N more". */
+  private static String list(List<String> l) {
+    if (l == null) {
+      return "(unknown)";
+    }
+    if (l.isEmpty()) {
+      return "none";
+    }
+    List<String> shown = l.size() <= LIST_ITEMS ? l : l.subList(0, LIST_ITEMS);
+    String s = String.join(", ", shown);
+    return l.size() <= LIST_ITEMS ? s : s + " (+" + (l.size() - LIST_ITEMS) + " more)";
+  }
+
+  private static String cap(String s) {
+    String one = s.replaceAll("[\\r\\n\\t]+", " ");
+    return one.length() <= MAX_LENGTH ? one : one.substring(0, MAX_LENGTH - 3) + "...";
+  }
+}

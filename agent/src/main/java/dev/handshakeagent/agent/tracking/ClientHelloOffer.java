@@ -1,0 +1,71 @@
+package dev.handshakeagent.agent.tracking;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a client offered, read from the bytes of its client_hello (RFC 8446 4.1.2): cipher suites,
+ * and from the extensions supported_versions, supported_groups and signature_algorithms. Values are
+ * the wire ids; names are looked up by the caller. Malformed input gives what could be read.
+ */
+final class ClientHelloOffer {
+  private static final int SUPPORTED_GROUPS = 10;
+  private static final int SIGNATURE_ALGORITHMS = 13;
+  private static final int SUPPORTED_VERSIONS = 43;
+
+  final List<Integer> cipherSuites = new ArrayList<>();
+  final List<Integer> versions = new ArrayList<>();
+  final List<Integer> groups = new ArrayList<>();
+  final List<Integer> signatureSchemes = new ArrayList<>();
+
+  /** legacy_version, the only version a TLS 1.2 client states. */
+  int legacyVersion = -1;
+
+  static ClientHelloOffer parse(byte[] message) {
+    ClientHelloOffer o = new ClientHelloOffer();
+    try {
+      ByteBuffer b = ByteBuffer.wrap(message);
+      if (b.remaining() > 4 && b.get(0) == 1) {
+        b.position(4); // starts with the handshake header
+      }
+      o.legacyVersion = b.getShort() & 0xFFFF;
+      b.position(b.position() + 32); // random
+      skip(b, b.get() & 0xFF); // session id
+      int suites = b.getShort() & 0xFFFF;
+      for (int i = 0; i + 1 < suites; i += 2) {
+        o.cipherSuites.add(b.getShort() & 0xFFFF);
+      }
+      skip(b, b.get() & 0xFF); // compression methods
+      if (b.remaining() < 2) {
+        return o;
+      }
+      int end = b.position() + 2 + (b.getShort() & 0xFFFF);
+      while (b.position() + 4 <= Math.min(end, b.limit())) {
+        int type = b.getShort() & 0xFFFF;
+        int length = b.getShort() & 0xFFFF;
+        int next = b.position() + length;
+        if (type == SUPPORTED_VERSIONS) {
+          int n = b.get() & 0xFF;
+          for (int i = 0; i + 1 < n; i += 2) {
+            o.versions.add(b.getShort() & 0xFFFF);
+          }
+        } else if (type == SUPPORTED_GROUPS || type == SIGNATURE_ALGORITHMS) {
+          int n = b.getShort() & 0xFFFF;
+          List<Integer> into = type == SUPPORTED_GROUPS ? o.groups : o.signatureSchemes;
+          for (int i = 0; i + 1 < n; i += 2) {
+            into.add(b.getShort() & 0xFFFF);
+          }
+        }
+        b.position(next);
+      }
+    } catch (RuntimeException truncated) {
+      // keep what was read
+    }
+    return o;
+  }
+
+  private static void skip(ByteBuffer b, int n) {
+    b.position(b.position() + n);
+  }
+}
