@@ -130,7 +130,7 @@ final class Outcome {
       s.append("NOT-REACHED");
     } else {
       s.append("FAILED ")
-          .append(alert().orElse(isTransportFailure() ? "connection-lost" : "no-alert-named"));
+          .append(alert().orElse(isTransportFailure() ? "connection-lost" : "no-alert-in-message"));
       if (stage == Stage.AFTER_HANDSHAKE) {
         s.append(" (after handshake)");
       }

@@ -30,6 +30,7 @@ public enum Scenario {
   UNTRUSTED_SOCKET,
   UNTRUSTED_ENGINE,
   EXPIRED_SOCKET,
+  HOSTNAME_MISMATCH_SOCKET,
   CLIENT_CERT_MISSING13,
   CLIENT_CERT_MISSING12,
   PROTOCOL_MISMATCH,
@@ -151,6 +152,8 @@ public enum Scenario {
         return one(engines(server(TestPki.Server.UNTRUSTED), client()));
       case EXPIRED_SOCKET:
         return one(TlsRun.sockets(server(TestPki.Server.EXPIRED), client()));
+      case HOSTNAME_MISMATCH_SOCKET:
+        return one(TlsRun.sockets(server(TestPki.Server.WRONG_HOST), client().hostnameCheck()));
       case CLIENT_CERT_MISSING13:
         return one(
             TlsRun.sockets(

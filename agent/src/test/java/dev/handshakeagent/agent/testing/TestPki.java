@@ -39,6 +39,8 @@ public final class TestPki {
     EXPIRES_IN_3_DAYS("server-3days.p12"),
     /** Valid for 400 days. */
     EXPIRES_IN_400_DAYS("server-400days.p12"),
+    /** Signed by the test CA for wrong.example only: a hostname mismatch for localhost. */
+    WRONG_HOST("server-wrong-host.p12"),
     UNTRUSTED("server-untrusted.p12");
 
     final String file;
@@ -49,7 +51,7 @@ public final class TestPki {
   }
 
   /** Marker of a finished key-store set; renamed whenever the set changes. */
-  private static final String COMPLETE = "complete-v2";
+  private static final String COMPLETE = "complete-v3";
 
   private static Path dir;
 
@@ -233,6 +235,14 @@ public final class TestPki {
     signed(d, "server-3days", "EC", "CN=soon.localhost,O=handshake-agent", san, null, 3);
     signed(d, "server-400days", "EC", "CN=later.localhost,O=handshake-agent", san, null, 400);
     signed(d, "client", "RSA", "CN=handshake-client,O=handshake-agent", null, null, 825);
+    signed(
+        d,
+        "server-wrong-host",
+        "EC",
+        "CN=wrong.example,O=handshake-agent",
+        "SAN=dns:wrong.example",
+        null,
+        825);
     keytool(
         d,
         "-genkeypair",

@@ -18,6 +18,7 @@ public final class TlsConfig {
   boolean needClientAuth;
   boolean rejectCommonGroups;
   boolean keyUpdate;
+  boolean hostnameCheck;
 
   private TlsConfig(SSLContext context) {
     this.context = context;
@@ -66,6 +67,12 @@ public final class TlsConfig {
     return this;
   }
 
+  /** Client only: check the server's name as HTTPS does (endpoint identification). */
+  public TlsConfig hostnameCheck() {
+    hostnameCheck = true;
+    return this;
+  }
+
   public SSLContext context() {
     return context;
   }
@@ -83,6 +90,9 @@ public final class TlsConfig {
     if (client) {
       // The JDK sends no SNI for dot-less host names such as localhost; set it explicitly.
       p.setServerNames(List.of(new SNIHostName("localhost")));
+    }
+    if (hostnameCheck) {
+      p.setEndpointIdentificationAlgorithm("HTTPS");
     }
     if (rejectCommonGroups) {
       p.setAlgorithmConstraints(new RejectGroups());
