@@ -23,8 +23,9 @@ public final class AttachCommand {
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
       out.println(USAGE);
       out.println(
-          "  key=value: the agent's options (enabled, phases, abandon.timeout, console) and"
-              + " OpenTelemetry SDK properties (otel.exporter.otlp.endpoint=http://collector:4318)");
+          "  key=value: the agent's options (enabled, phases, abandon.timeout, slow.threshold,"
+              + " offered, console) and OpenTelemetry SDK properties"
+              + " (otel.exporter.otlp.endpoint=http://collector:4318)");
       return args.length == 0 ? 2 : 0;
     }
     String command = args[0];

@@ -48,13 +48,13 @@ final class ConsoleView {
         b.outcome(ConsoleHandshake.Outcome.OK).resumed(f.resumed);
         break;
       case ABANDONED:
-        b.outcome(ConsoleHandshake.Outcome.ABANDONED).message(r.abandonReason());
+        b.outcome(ConsoleHandshake.Outcome.ABANDONED).message(Diagnosis.of(r, f));
         break;
       default:
         b.outcome(ConsoleHandshake.Outcome.FAILED)
             .errorType(HandshakeSpans.errorType(r, f))
             .alertOrigin(f.alertDescription == null ? null : r.alertReceived() ? "peer" : "local")
-            .message(r.thrown() != null ? r.thrown().getMessage() : r.failureMessage());
+            .message(Diagnosis.of(r, f));
     }
     if (failed != null) {
       b.failedPhase(PhaseNames.spanName(failed));

@@ -68,8 +68,19 @@ final class Https {
   }
 
   private static TlsRun.Result withServer(Call call) throws Exception {
-    HttpsServer server =
-        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+    HttpsServer server = null;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      HttpsServer candidate =
+          HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+      if (TlsRun.claim(candidate.getAddress().getPort())) {
+        server = candidate;
+        break;
+      }
+      candidate.stop(0);
+    }
+    if (server == null) {
+      throw new IOException("no fresh loopback port");
+    }
     server.setHttpsConfigurator(new HttpsConfigurator(TestPki.serverContext(TestPki.Server.RSA)));
     server.createContext(
         "/hello",

@@ -41,8 +41,11 @@ public enum Scenario {
   HTTPS_HTTP_CLIENT,
   HTTPS_URL_CONNECTION;
 
-  /** Label ports for engine runs (engines have no socket); distinct per run. */
-  private static final AtomicInteger ENGINE_PORT = new AtomicInteger(40_000);
+  /**
+   * Label ports for engine runs (engines have no socket); distinct per run, and below the ephemeral
+   * range (32768+) so they never equal a real socket's port.
+   */
+  private static final AtomicInteger ENGINE_PORT = new AtomicInteger(20_000);
 
   private static ExecutorService tasks;
 

@@ -32,7 +32,32 @@ public final class TlsRun {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final int TIMEOUT_MS = 15_000;
 
+  /** Ports already handed out in this JVM: each run's port identifies its spans. */
+  private static final java.util.Set<Integer> USED_PORTS =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private TlsRun() {}
+
+  /** A listening socket on a loopback port this JVM has not used before. */
+  static <S extends ServerSocket> S freshPort(PortBinder<S> bind) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      S s = bind.bind();
+      if (USED_PORTS.add(s.getLocalPort())) {
+        return s;
+      }
+      s.close();
+    }
+    throw new IOException("no fresh loopback port after 50 attempts");
+  }
+
+  /** Marks {@code port} as used; false when it was used before. */
+  static boolean claim(int port) {
+    return USED_PORTS.add(port);
+  }
+
+  interface PortBinder<S extends ServerSocket> {
+    S bind() throws IOException;
+  }
 
   /** What each side saw, and the port that identifies the connection in exported spans. */
   public static final class Result {
@@ -59,8 +84,10 @@ public final class TlsRun {
       throws Exception {
     ExecutorService exec = Executors.newSingleThreadExecutor(r -> new Thread(r, "tls-test-server"));
     try (SSLServerSocket ss =
-        (SSLServerSocket)
-            server.context.getServerSocketFactory().createServerSocket(0, 50, LOOPBACK)) {
+        freshPort(
+            () ->
+                (SSLServerSocket)
+                    server.context.getServerSocketFactory().createServerSocket(0, 50, LOOPBACK))) {
       ss.setSSLParameters(server.apply(ss.getSSLParameters(), false));
       List<Result> results = new ArrayList<>();
       for (int i = 0; i < connections; i++) {
@@ -130,8 +157,10 @@ public final class TlsRun {
       throws Exception {
     ExecutorService exec = Executors.newSingleThreadExecutor(r -> new Thread(r, "tls-test-server"));
     try (SSLServerSocket ss =
-        (SSLServerSocket)
-            server.context.getServerSocketFactory().createServerSocket(0, 50, LOOPBACK)) {
+        freshPort(
+            () ->
+                (SSLServerSocket)
+                    server.context.getServerSocketFactory().createServerSocket(0, 50, LOOPBACK))) {
       ss.setSSLParameters(server.apply(ss.getSSLParameters(), false));
       Future<String> serverSide =
           exec.submit(
@@ -165,7 +194,7 @@ public final class TlsRun {
   /** A TLS client facing a raw TCP server that reads the client_hello and closes. */
   public static Result rawServerCloses(TlsConfig client) throws Exception {
     ExecutorService exec = Executors.newSingleThreadExecutor(r -> new Thread(r, "tls-test-server"));
-    try (ServerSocket ss = new ServerSocket(0, 50, LOOPBACK)) {
+    try (ServerSocket ss = freshPort(() -> new ServerSocket(0, 50, LOOPBACK))) {
       Future<String> serverSide =
           exec.submit(
               () -> {
