@@ -190,6 +190,7 @@ class DeploymentFilesTest {
   void pinnedMeansAnExplicitVersionTag() {
     assertAll(
         () -> assertTrue(isPinned("otel/opentelemetry-collector-contrib:0.143.0")),
+        () -> assertTrue(isPinned("prom/prometheus:v3.5.0")),
         () -> assertTrue(isPinned("registry.example:5000/team/app:1.2")),
         () -> assertTrue(isPinned("eclipse-temurin:17.0.16_8-jre@sha256:abc")),
         () -> assertFalse(isPinned("jaegertracing/jaeger")),
@@ -243,8 +244,7 @@ class DeploymentFilesTest {
       return false;
     }
     String tag = lastPart.substring(colon + 1);
-    return !tag.isEmpty()
-        && Character.isDigit(tag.charAt(0))
+    return tag.matches("v?[0-9].*") // 1.2.3 or v3.5.0
         && !tag.equals("latest")
         && !tag.endsWith("-latest");
   }
