@@ -25,6 +25,7 @@ final class ScenarioRunner {
       if (!run(s).pass()) {
         unexpected.add(s.name());
       }
+      settle();
     }
     int passed = scenarios.size() - unexpected.size();
     out.println(
@@ -35,6 +36,18 @@ final class ScenarioRunner {
             + " scenarios as expected"
             + (unexpected.isEmpty() ? "" : "; not as expected: " + String.join(", ", unexpected)));
     return unexpected.isEmpty();
+  }
+
+  /**
+   * A short pause between scenarios, so that output an attached agent prints a moment later (the
+   * handshake agent's console waterfall comes from its own thread) stays next to its scenario.
+   */
+  private static void settle() {
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Runs one scenario and prints its lines. */
