@@ -39,6 +39,19 @@ class PackagedAgentTest {
           "CLIENT_CERT_MISSING13 client",
           "CLIENT_CERT_MISSING12 client");
 
+  /** A fact the diagnosis of one side must name, per failing scenario ("side:fact"). */
+  static final java.util.Map<String, String> DIAGNOSIS_FACTS =
+      java.util.Map.of(
+          "PROTOCOL_MISMATCH",
+              "server:The client offered TLSv1.2 only; this server accepts TLSv1.3 only",
+          "NO_SHARED_CIPHER", "server:No cipher suite in common",
+          "UNTRUSTED_SOCKET", "client:not in the trust store",
+          "UNTRUSTED_ENGINE", "server:we presented CN=untrusted.example",
+          "EXPIRED_SOCKET", "client:expired on",
+          "HOSTNAME_MISMATCH_SOCKET", "client:Host name mismatch",
+          "CLIENT_CERT_MISSING13", "server:The client sent no certificate",
+          "CLIENT_CERT_MISSING12", "server:The client sent no certificate");
+
   static Stream<Arguments> jdks() {
     return Stream.of(
         Arguments.of("17", System.getProperty("jdk17.home", "/usr/lib/jvm/java-17-openjdk-amd64")),
@@ -87,12 +100,17 @@ class PackagedAgentTest {
           case "PEER_CLOSES_MID_HANDSHAKE":
             assertEquals(1, clients.size(), line);
             assertEquals(0, servers.size(), line);
+            assertTrue(
+                clients.get(0).attr("handshake.diagnosis").contains("closed the connection"));
             expectedRoots += 1;
             break;
           case "PLAINTEXT_TO_SERVER":
           case "CLIENT_HELLO_THEN_CLOSE":
             assertEquals(1, servers.size(), line);
             assertEquals("false", servers.get(0).attr("tls.established"));
+            if (scenario.equals("PLAINTEXT_TO_SERVER")) {
+              assertTrue(servers.get(0).attr("handshake.diagnosis").contains("not a TLS record"));
+            }
             // CLIENT_HELLO_THEN_CLOSE also abandons the engine that made the hello bytes.
             expectedRoots += scenario.equals("PLAINTEXT_TO_SERVER") ? 1 : 2;
             break;
@@ -118,6 +136,16 @@ class PackagedAgentTest {
                 assertEquals("false", r.attr("tls.established"), line);
                 assertNotNull(r.attr("error.type"), line);
               }
+            }
+            String fact = DIAGNOSIS_FACTS.get(scenario);
+            if (fact != null) {
+              String[] side = fact.split(":", 2);
+              List<OtlpReceiver.Received> roots2 = side[0].equals("client") ? clients : servers;
+              assertTrue(
+                  roots2.stream()
+                      .anyMatch(
+                          r -> String.valueOf(r.attr("handshake.diagnosis")).contains(side[1])),
+                  line + " " + roots2);
             }
             if (resumed && parts[2].equals("1")) {
               assertTrue(
