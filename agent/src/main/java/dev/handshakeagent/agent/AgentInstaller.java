@@ -70,7 +70,7 @@ public final class AgentInstaller {
       return;
     }
     try {
-      installed.stop(inst);
+      installed.stop();
       AgentLog.info("detached: instrumentation removed, pending spans flushed");
     } catch (Throwable t) {
       AgentLog.warn("detach did not complete cleanly: " + t);

@@ -41,28 +41,38 @@ public final class AgentRuntime {
   final ResettableClassFileTransformer transformer;
   private final Thread shutdownHook;
 
+  /**
+   * The instrumentation the transformer was registered with. A later dynamic load (the detach
+   * command) gets a different instance, which cannot remove this one's transformer.
+   */
+  private final Instrumentation instrumentation;
+
   private AgentRuntime(
       AgentOptions options,
       HandshakeTracker tracker,
       HandshakeExporter exporter,
       Set<Hook.Feature> features,
       ResettableClassFileTransformer transformer,
-      Thread shutdownHook) {
+      Thread shutdownHook,
+      Instrumentation instrumentation) {
     this.options = options;
     this.tracker = tracker;
     this.exporter = exporter;
     this.features = features;
     this.transformer = transformer;
     this.shutdownHook = shutdownHook;
+    this.instrumentation = instrumentation;
   }
 
   /**
    * Detach: hooks go quiet at once, the original bytecode is restored, handshakes in flight end as
    * abandoned, pending spans are flushed and the SDK shut down.
    */
-  void stop(Instrumentation inst) {
+  void stop() {
     HandshakeBridge.install(null);
-    transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    if (!transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)) {
+      AgentLog.warn("could not remove the instrumentation; the hooks stay in place, inactive");
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {
@@ -123,7 +133,7 @@ public final class AgentRuntime {
                     5, TimeUnit.SECONDS, "JVM shutdown before the handshake finished"),
             "handshake-agent-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    return new AgentRuntime(options, tracker, exporter, features, transformer, shutdownHook);
+    return new AgentRuntime(options, tracker, exporter, features, transformer, shutdownHook, inst);
   }
 
   /** The one AgentBuilder: every default that is wrong for JDK classes is overridden here. */

@@ -185,6 +185,16 @@ class PackagedAgentAttachTest {
       String output = service.output();
       assertTrue(output.lines().noneMatch(l -> l.startsWith("UNEXPECTED")), output);
       assertTrue(!output.contains("Exception"), output);
+      // A second attach must not stack hooks on top of the first: no phase nested in itself.
+      java.util.Map<com.google.protobuf.ByteString, String> names = new java.util.HashMap<>();
+      for (OtlpReceiver.Received s : receiver.spans()) {
+        names.put(s.span.getSpanId(), s.span.getName());
+      }
+      for (OtlpReceiver.Received s : receiver.spans()) {
+        assertTrue(
+            !s.span.getName().equals(names.get(s.span.getParentSpanId())),
+            "phase nested in itself (hooks applied twice): " + s.span.getName());
+      }
       for (OtlpReceiver.Received root :
           receiver.spans().stream()
               .filter(OtlpReceiver.Received::isRoot)
