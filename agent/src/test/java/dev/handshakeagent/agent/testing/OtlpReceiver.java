@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent.testing;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -88,62 +89,63 @@ public final class OtlpReceiver implements AutoCloseable {
     server.setExecutor(Executors.newFixedThreadPool(2));
     server.createContext(
         "/v1/traces",
-        exchange -> {
-          try (InputStream raw = exchange.getRequestBody()) {
-            InputStream in =
-                "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
-                    ? new GZIPInputStream(raw)
-                    : raw;
-            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(in);
-            synchronized (this) {
-              requests++;
-              for (ResourceSpans rs : request.getResourceSpansList()) {
-                for (ScopeSpans ss : rs.getScopeSpansList()) {
-                  for (Span s : ss.getSpansList()) {
-                    spans.add(new Received(s, rs.getResource()));
+        exchange ->
+            receive(
+                exchange,
+                in -> {
+                  ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(in);
+                  synchronized (this) {
+                    requests++;
+                    for (ResourceSpans rs : request.getResourceSpansList()) {
+                      for (ScopeSpans ss : rs.getScopeSpansList()) {
+                        for (Span s : ss.getSpansList()) {
+                          spans.add(new Received(s, rs.getResource()));
+                        }
+                      }
+                    }
                   }
-                }
-              }
-            }
-            byte[] body = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-            exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-              out.write(body);
-            }
-          } catch (RuntimeException | IOException e) {
-            exchange.sendResponseHeaders(400, -1);
-            exchange.close();
-          }
-        });
+                  return ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+                }));
     server.createContext(
         "/v1/metrics",
-        exchange -> {
-          try (InputStream raw = exchange.getRequestBody()) {
-            InputStream in =
-                "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
-                    ? new GZIPInputStream(raw)
-                    : raw;
-            ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(in);
-            synchronized (this) {
-              for (ResourceMetrics rm : request.getResourceMetricsList()) {
-                for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-                  metrics.addAll(sm.getMetricsList());
-                }
-              }
-            }
-            byte[] body = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
-            exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-              out.write(body);
-            }
-          } catch (RuntimeException | IOException e) {
-            exchange.sendResponseHeaders(400, -1);
-            exchange.close();
-          }
-        });
+        exchange ->
+            receive(
+                exchange,
+                in -> {
+                  ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(in);
+                  synchronized (this) {
+                    for (ResourceMetrics rm : request.getResourceMetricsList()) {
+                      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                        metrics.addAll(sm.getMetricsList());
+                      }
+                    }
+                  }
+                  return ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+                }));
     server.start();
+  }
+
+  /** Decodes one export request (gunzipped when sent so) and answers with its response. */
+  private interface Handler {
+    byte[] handle(InputStream request) throws IOException;
+  }
+
+  private static void receive(HttpExchange exchange, Handler handler) throws IOException {
+    try (InputStream raw = exchange.getRequestBody()) {
+      InputStream in =
+          "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
+              ? new GZIPInputStream(raw)
+              : raw;
+      byte[] body = handler.handle(in);
+      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    } catch (RuntimeException | IOException e) {
+      exchange.sendResponseHeaders(400, -1);
+      exchange.close();
+    }
   }
 
   /** Every metric data set received, in arrival order (cumulative temporality: last wins). */
