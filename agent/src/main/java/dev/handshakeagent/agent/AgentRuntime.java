@@ -126,11 +126,12 @@ public final class AgentRuntime {
     HandshakeBridge.install(tracker);
 
     ResettableClassFileTransformer transformer = agentBuilder(features).installOn(inst);
+    // At JVM exit, pending spans get at most 2 s: an unreachable collector must not hold the exit.
     Thread shutdownHook =
         new Thread(
             () ->
                 exporter.shutdown(
-                    5, TimeUnit.SECONDS, "JVM shutdown before the handshake finished"),
+                    2, TimeUnit.SECONDS, "JVM shutdown before the handshake finished"),
             "handshake-agent-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     return new AgentRuntime(options, tracker, exporter, features, transformer, shutdownHook, inst);

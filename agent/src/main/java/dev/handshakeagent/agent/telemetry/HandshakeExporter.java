@@ -150,11 +150,13 @@ public final class HandshakeExporter implements HandshakeSink {
    * stops the thread and shuts the SDK down.
    */
   public void shutdown(long timeout, TimeUnit unit, String reason) {
+    // One budget for everything: an unreachable endpoint must not hold the JVM's exit longer.
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
     HandshakeTracker t = tracker;
     if (t != null) {
       t.abandonAll(reason);
     }
-    flush(timeout, unit);
+    flush(remaining(deadline), TimeUnit.NANOSECONDS);
     running = false;
     if (dropped.get() > 0) {
       warn.accept(dropped.get() + " handshakes were dropped because the export queue was full");
@@ -164,8 +166,21 @@ public final class HandshakeExporter implements HandshakeSink {
     }
     Telemetry tel = telemetry;
     if (tel != null) {
-      tel.shutdown().join(timeout, unit);
+      // The SDK's shutdown blocks inside (a last export with retries): run it on a daemon thread
+      // and stop waiting when the budget is spent.
+      Thread stop = new Thread(() -> tel.shutdown(), "handshake-agent-sdk-shutdown");
+      stop.setDaemon(true);
+      stop.start();
+      try {
+        stop.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(1, deadline - System.nanoTime());
   }
 
   private void run() {

@@ -135,10 +135,10 @@ final class HandshakeSpans {
       String description =
           r.outcome() == HandshakeRecord.Outcome.ABANDONED
               ? "handshake abandoned: " + r.abandonReason()
-              : r.thrown() != null ? r.thrown().getMessage() : r.failureMessage();
+              : shown(r) != null ? shown(r).getMessage() : r.failureMessage();
       root.setStatus(StatusCode.ERROR, description == null ? "" : description);
-      if (r.thrown() != null) {
-        root.recordException(r.thrown());
+      if (shown(r) != null) {
+        root.recordException(shown(r));
       }
     }
     Map<Frame, Span> spans = new IdentityHashMap<>();
@@ -330,6 +330,20 @@ final class HandshakeSpans {
       return f.requestedServerName;
     }
     return r.isClient() ? f.peerHost : null;
+  }
+
+  /**
+   * The exception the application saw. For a socket error during a handshake SunJSSE (JDK 21+)
+   * sends the fatal alert, discards the SSLException that returns, and rethrows the original
+   * SocketException (reset, broken pipe): show that one.
+   */
+  static Throwable shown(HandshakeRecord r) {
+    Throwable t = r.thrown();
+    if (t instanceof javax.net.ssl.SSLException
+        && t.getCause() instanceof java.net.SocketException) {
+      return t.getCause();
+    }
+    return t;
   }
 
   static String errorType(HandshakeRecord r, HandshakeFacts f) {

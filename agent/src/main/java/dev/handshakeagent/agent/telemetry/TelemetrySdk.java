@@ -38,6 +38,9 @@ public final class TelemetrySdk {
         .addPropertiesSupplier(TelemetrySdk::defaults)
         .addPropertiesCustomizer(config -> overrides)
         .addPropertiesCustomizer(config -> onlyHttpProtobuf(config, warn))
+        .addPropertiesCustomizer(config -> validEndpoints(config, warn))
+        .addSpanExporterCustomizer(
+            (exporter, config) -> new ReportingSpanExporter(exporter, tracesEndpoint(config), warn))
         .addResourceCustomizer(
             (resource, config) -> {
               String name = resource.getAttribute(SERVICE_NAME);
@@ -73,6 +76,54 @@ public final class TelemetrySdk {
       }
     }
     return fixed;
+  }
+
+  /** Default OTLP/HTTP endpoints, by key. */
+  private static final Map<String, String> DEFAULT_ENDPOINTS =
+      Map.of(
+          "otel.exporter.otlp.endpoint", "http://localhost:4318",
+          "otel.exporter.otlp.traces.endpoint", "http://localhost:4318/v1/traces",
+          "otel.exporter.otlp.metrics.endpoint", "http://localhost:4318/v1/metrics",
+          "otel.exporter.otlp.logs.endpoint", "http://localhost:4318/v1/logs");
+
+  /** A malformed endpoint: one line naming the key and what it accepts, and the default. */
+  private static Map<String, String> validEndpoints(
+      ConfigProperties config, Consumer<String> warn) {
+    Map<String, String> fixed = new HashMap<>();
+    for (Map.Entry<String, String> e : DEFAULT_ENDPOINTS.entrySet()) {
+      String value = config.getString(e.getKey());
+      if (value != null && !isHttpUrl(value)) {
+        warn.accept(
+            "invalid value '"
+                + value
+                + "' for "
+                + e.getKey()
+                + " (accepted: an http:// or https:// URL such as http://collector:4318);"
+                + " using the default "
+                + e.getValue());
+        fixed.put(e.getKey(), e.getValue());
+      }
+    }
+    return fixed;
+  }
+
+  private static boolean isHttpUrl(String value) {
+    try {
+      URI uri = URI.create(value.trim());
+      return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+          && uri.getHost() != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String tracesEndpoint(ConfigProperties config) {
+    String traces = config.getString("otel.exporter.otlp.traces.endpoint");
+    if (traces != null) {
+      return traces;
+    }
+    String base = config.getString("otel.exporter.otlp.endpoint", "http://localhost:4318");
+    return base.replaceAll("/$", "") + "/v1/traces";
   }
 
   private static Map<String, String> defaults() {
