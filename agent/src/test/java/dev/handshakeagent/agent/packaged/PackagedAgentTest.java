@@ -35,6 +35,7 @@ class PackagedAgentTest {
       Set.of(
           "UNTRUSTED_SOCKET server",
           "EXPIRED_SOCKET server",
+          "HOSTNAME_MISMATCH_SOCKET server",
           "CLIENT_HELLO_THEN_CLOSE server",
           "CLIENT_CERT_MISSING13 client",
           "CLIENT_CERT_MISSING12 client");
