@@ -1,0 +1,458 @@
+package dev.handshakeagent.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The side-by-side comparison: every workload runs in single forks, the baseline (no agent) and
+ * each variant one after the other (none, agent, none, agent, ...), so the machine's drift hits
+ * both alike; the report gives per-workload ratios as the median and min-max over rounds. Then the
+ * start-up workload: whole processes, timed, with their peak RSS. Usage: {@code java -jar
+ * benchmarks.jar [options]}, see {@link #usage()}.
+ */
+public final class Compare {
+  /** One JVM configuration a workload runs under. */
+  static final class Config {
+    final String name;
+    final String description;
+    final List<String> jvmArgs;
+
+    Config(String name, String description, List<String> jvmArgs) {
+      this.name = name;
+      this.description = description;
+      this.jvmArgs = jvmArgs;
+    }
+  }
+
+  /** One workload: a benchmark method and its parameter. */
+  static final class Bench {
+    final String id;
+    final String method;
+    final String workload;
+    final String group;
+
+    Bench(String id, String method, String workload, String group) {
+      this.id = id;
+      this.method = method;
+      this.workload = workload;
+      this.group = group;
+    }
+  }
+
+  /** The figures of one fork. */
+  static final class Fork {
+    double opsPerSecond;
+    Map<String, Double> secondary = new LinkedHashMap<>();
+    String dropped = "";
+
+    double get(String key) {
+      return secondary.getOrDefault(key, Double.NaN);
+    }
+  }
+
+  static final List<Bench> BENCHES =
+      List.of(
+          new Bench("full TLS 1.3 EC P-256", "FullHandshake.handshake", "TLS13_EC", "full"),
+          new Bench("full TLS 1.3 RSA 2048", "FullHandshake.handshake", "TLS13_RSA", "full"),
+          new Bench("full TLS 1.2 ECDHE-RSA", "FullHandshake.handshake", "TLS12_ECDHE_RSA", "full"),
+          new Bench("full mutual TLS 1.3", "FullHandshake.handshake", "MTLS13", "full"),
+          new Bench("resumed TLS 1.3 PSK", "ResumedHandshake.handshake", "TLS13_EC", "resumed"),
+          new Bench(
+              "resumed TLS 1.2 session",
+              "ResumedHandshake.handshake",
+              "TLS12_ECDHE_RSA",
+              "resumed"),
+          new Bench("app data 16 KiB wrap+unwrap", "AppData.wrapUnwrap16k", null, "appdata"),
+          new Bench("SSLSocket TLS 1.3 loopback", "SocketHandshake.handshake", null, "socket"));
+
+  private final Map<String, String> options;
+  private final Path outDir;
+  private final String java;
+  private final Path benchJar;
+  private final Path agentJar;
+  private final Path pkiDir;
+  private final DiscardingReceiver receiver;
+  private final Map<String, Map<String, List<Fork>>> results = new LinkedHashMap<>();
+  private final Map<String, long[]> exported = new LinkedHashMap<>();
+  private final List<Config> configs = new ArrayList<>();
+
+  private Compare(Map<String, String> options) throws Exception {
+    this.options = options;
+    this.outDir = Paths.get(options.getOrDefault("out-dir", "benchmarks/target/bench-results"));
+    Files.createDirectories(outDir);
+    String jvm = options.get("jvm");
+    this.java =
+        jvm != null
+            ? Paths.get(jvm, "bin", "java").toString()
+            : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    this.benchJar = jarOf(Compare.class);
+    this.agentJar =
+        Paths.get(options.getOrDefault("agent", "agent/target/handshake-agent.jar"))
+            .toAbsolutePath();
+    this.pkiDir = outDir.resolve("pki").toAbsolutePath();
+    BenchPki.in(pkiDir);
+    this.receiver = new DiscardingReceiver();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help")) {
+        System.out.println(usage());
+        return;
+      }
+      if (!a.startsWith("--")) {
+        System.err.println("unknown argument '" + a + "'\n" + usage());
+        System.exit(2);
+      }
+      int eq = a.indexOf('=');
+      options.put(a.substring(2, eq < 0 ? a.length() : eq), eq < 0 ? "true" : a.substring(eq + 1));
+    }
+    for (String key : options.keySet()) {
+      if (!ACCEPTED.contains(key)) {
+        System.err.println(
+            "unknown option --" + key + " (accepted: --" + String.join(", --", ACCEPTED) + ")");
+        System.exit(2);
+      }
+    }
+    Compare c = new Compare(options);
+    int rc = c.run();
+    System.exit(rc);
+  }
+
+  static final List<String> ACCEPTED =
+      List.of(
+          "variants",
+          "rounds",
+          "warmup",
+          "measure",
+          "iterations",
+          "only",
+          "startup-runs",
+          "jvm",
+          "agent",
+          "out-dir",
+          "report",
+          "quick");
+
+  static String usage() {
+    return String.join(
+        "\n",
+        "usage: java -jar benchmarks/target/benchmarks.jar [--variants=agent,...] [--rounds=N] ...",
+        "  --variants=LIST      compared with 'none' (no agent): agent, agent-nophases, debug, jfr"
+            + " (default agent)",
+        "  --rounds=N           forks per configuration and workload, interleaved (default 3)",
+        "  --warmup=MS          warm-up per fork: 2 iterations of MS ms (default 1000)",
+        "  --measure=MS         measurement iteration length (default 1000)",
+        "  --iterations=N       measurement iterations per fork (default 3)",
+        "  --only=REGEX         workloads whose name matches (default all)",
+        "  --startup-runs=N     start-up runs per configuration (default 10; 0 skips)",
+        "  --jvm=JAVA_HOME      the JDK the forks run on (default this one)",
+        "  --agent=PATH         the agent jar (default agent/target/handshake-agent.jar)",
+        "  --out-dir=DIR        logs and results (default benchmarks/target/bench-results)",
+        "  --report=FILE        the Markdown table (default OUT_DIR/results.md)",
+        "  --quick              smoke run: 1 round, 1 iteration of 100 ms, no warm-up");
+  }
+
+  private int intOption(String key, int def) {
+    String v = options.get(key);
+    if (v == null) {
+      return def;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    System.err.println("invalid value '" + v + "' for --" + key + " (accepted: a number >= 0)");
+    System.exit(2);
+    return def;
+  }
+
+  private Config config(String name) {
+    List<String> agent =
+        List.of(
+            "-javaagent:" + agentJar,
+            "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
+            "-Dotel.service.name=handshake-bench");
+    switch (name) {
+      case "none":
+        return new Config(name, "no agent", List.of());
+      case "agent":
+        return new Config(
+            name,
+            "handshake-agent, everything on (phase spans, attributes, metrics), exporting OTLP/HTTP"
+                + " to a discarding receiver on 127.0.0.1",
+            agent);
+      case "agent-nophases":
+        List<String> np = new ArrayList<>(agent);
+        np.add("-Dhandshake.phases=false");
+        return new Config(
+            name, "handshake-agent with phase spans off (handshake.phases=false)", np);
+      case "debug":
+        return new Config(
+            name,
+            "-Djavax.net.debug=ssl:handshake, its output discarded",
+            List.of("-Djavax.net.debug=ssl:handshake", "-Dbench.discardStderr=true"));
+      case "jfr":
+        return new Config(
+            name,
+            "Flight Recorder (default.jfc) with jdk.TLSHandshake and jdk.X509Validation on",
+            List.of(
+                "-XX:StartFlightRecording:settings="
+                    + jfrSettings()
+                    + ",filename="
+                    + outDir.toAbsolutePath().resolve("bench.jfr")));
+      default:
+        System.err.println(
+            "invalid variant '" + name + "' (accepted: agent, agent-nophases, debug, jfr)");
+        System.exit(2);
+        return null;
+    }
+  }
+
+  /** The fork JDK's default.jfc with the two TLS events switched on. */
+  private String jfrSettings() {
+    try {
+      Path home = Paths.get(java).getParent().getParent();
+      String jfc =
+          new String(
+              Files.readAllBytes(home.resolve("lib/jfr/default.jfc")), StandardCharsets.UTF_8);
+      for (String event : List.of("jdk.TLSHandshake", "jdk.X509Validation")) {
+        Matcher m =
+            Pattern.compile(
+                    "(<event name=\""
+                        + Pattern.quote(event)
+                        + "\">\\s*<setting name=\"enabled\"[^>]*>)false")
+                .matcher(jfc);
+        if (!m.find()) {
+          throw new IllegalStateException(event + " not found in default.jfc");
+        }
+        jfc = m.replaceFirst("$1true");
+      }
+      Path out = outDir.toAbsolutePath().resolve("tls-events.jfc");
+      Files.write(out, jfc.getBytes(StandardCharsets.UTF_8));
+      return out.toString();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private int run() throws Exception {
+    boolean quick = options.containsKey("quick");
+    configs.add(config("none"));
+    for (String v : options.getOrDefault("variants", "agent").split(",")) {
+      configs.add(config(v.trim()));
+    }
+    int rounds = quick ? 1 : intOption("rounds", 3);
+    Pattern only = Pattern.compile(options.getOrDefault("only", ".*"));
+    Instant start = Instant.now();
+    for (Bench b : BENCHES) {
+      if (!only.matcher(b.id).find()) {
+        continue;
+      }
+      for (int round = 1; round <= rounds; round++) {
+        for (Config c : configs) {
+          System.out.printf(Locale.ROOT, "%s  round %d/%d  %s%n", b.id, round, rounds, c.name);
+          long before = receiver.spans.get();
+          Fork f = fork(b, c, quick, round);
+          exported.computeIfAbsent(c.name, k -> new long[2])[0] += receiver.spans.get() - before;
+          results
+              .computeIfAbsent(b.id, k -> new LinkedHashMap<>())
+              .computeIfAbsent(c.name, k -> new ArrayList<>())
+              .add(f);
+          System.out.printf(
+              Locale.ROOT,
+              "    %.0f ops/s, CPU %.1f us/op, %.1f KB/op%s%n",
+              f.opsPerSecond,
+              f.get("cpu.process") / 1000,
+              f.get("gc.alloc.rate.norm") / 1024,
+              f.dropped.isEmpty() ? "" : ", " + f.dropped);
+        }
+      }
+    }
+    Map<String, List<double[]>> startup = new LinkedHashMap<>();
+    int startupRuns = quick ? 0 : intOption("startup-runs", 10);
+    for (int i = 0; i < startupRuns; i++) {
+      for (Config c : configs) {
+        startup.computeIfAbsent(c.name, k -> new ArrayList<>()).add(startupRun(c, i));
+      }
+    }
+    long minutes = ChronoUnit.SECONDS.between(start, Instant.now());
+    String report = new Report(this, startup, minutes, rounds).markdown();
+    Path file = Paths.get(options.getOrDefault("report", outDir.resolve("results.md").toString()));
+    Files.write(file, report.getBytes(StandardCharsets.UTF_8));
+    System.out.println(report);
+    System.out.println("written to " + file.toAbsolutePath());
+    receiver.close();
+    return 0;
+  }
+
+  private Fork fork(Bench b, Config c, boolean quick, int round) throws Exception {
+    Path log =
+        outDir.resolve(
+            b.id.replaceAll("[^A-Za-z0-9.]+", "-") + "-" + c.name + "-" + round + ".log");
+    List<String> jvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-Dbench.pki=" + pkiDir));
+    jvmArgs.addAll(c.jvmArgs);
+    ChainedOptionsBuilder o =
+        new OptionsBuilder()
+            .include("^" + Pattern.quote("dev.handshakeagent.bench." + b.method) + "$")
+            .forks(1)
+            .threads(1)
+            .jvm(java)
+            .jvmArgs(jvmArgs.toArray(new String[0]))
+            .addProfiler(GCProfiler.class)
+            .addProfiler(CpuProfiler.class)
+            .shouldFailOnError(true)
+            .output(log.toString())
+            .verbosity(VerboseMode.NORMAL);
+    if (quick) {
+      o.warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(100));
+    } else {
+      o.warmupIterations(2)
+          .warmupTime(TimeValue.milliseconds(intOption("warmup", 1000)))
+          .measurementIterations(intOption("iterations", 3))
+          .measurementTime(TimeValue.milliseconds(intOption("measure", 1000)));
+    }
+    if (b.workload != null) {
+      o.param("workload", b.workload);
+    }
+    List<RunResult> runs = new ArrayList<>(new Runner(o.build()).run());
+    if (runs.size() != 1) {
+      throw new IllegalStateException(b.id + " " + c.name + ": " + runs.size() + " results");
+    }
+    RunResult r = runs.get(0);
+    Fork f = new Fork();
+    f.opsPerSecond = r.getPrimaryResult().getScore();
+    for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+      f.secondary.put(e.getKey(), e.getValue().getScore());
+    }
+    jdk =
+        r.getParams().getJdkVersion()
+            + " ("
+            + r.getParams().getVmName()
+            + " "
+            + r.getParams().getVmVersion()
+            + ")";
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      if (line.contains("dropped")) {
+        f.dropped = line.trim();
+      }
+    }
+    return f;
+  }
+
+  String jdk = "";
+
+  /** One start-up run: {wall ms, peak RSS KB (NaN if unknown), stderr lines}. */
+  private double[] startupRun(Config c, int i) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    Path time = Paths.get("/usr/bin/time");
+    Path rssFile = outDir.resolve("startup-rss.txt");
+    boolean timed = Files.isExecutable(time);
+    if (timed) {
+      cmd.addAll(List.of(time.toString(), "-f", "%M", "-o", rssFile.toString()));
+    }
+    cmd.add(java);
+    cmd.add("-Dbench.pki=" + pkiDir);
+    cmd.addAll(c.jvmArgs);
+    cmd.addAll(List.of("-cp", benchJar.toString(), StartupMain.class.getName()));
+    Path err = outDir.resolve("startup-" + c.name + ".err");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile());
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("start-up run did not end: " + cmd);
+    }
+    double ms = (System.nanoTime() - t0) / 1e6;
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException(
+          "start-up run failed (" + p.exitValue() + "): " + Files.readString(err));
+    }
+    double rss = timed ? Double.parseDouble(Files.readString(rssFile).trim()) : Double.NaN;
+    List<String> lines = Files.readAllLines(err, StandardCharsets.ISO_8859_1);
+    if (i == 0) {
+      startupStderr.put(c.name, lines.size() > 20 ? List.of(lines.size() + " lines") : lines);
+    }
+    System.out.printf(
+        Locale.ROOT, "start-up %s run %d: %.0f ms, %.0f MB%n", c.name, i + 1, ms, rss / 1024);
+    return new double[] {ms, rss, lines.size()};
+  }
+
+  final Map<String, List<String>> startupStderr = new LinkedHashMap<>();
+
+  private static Path jarOf(Class<?> c) throws Exception {
+    return Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+
+  Map<String, Map<String, List<Fork>>> results() {
+    return results;
+  }
+
+  Map<String, long[]> exported() {
+    return exported;
+  }
+
+  List<Config> configs() {
+    return configs;
+  }
+
+  Map<String, String> options() {
+    return options;
+  }
+
+  static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          cpu = line.substring(line.indexOf(':') + 1).trim();
+          break;
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return Runtime.getRuntime().availableProcessors()
+        + " cores, "
+        + cpu
+        + ", "
+        + ManagementFactory.getOperatingSystemMXBean().getName()
+        + " "
+        + ManagementFactory.getOperatingSystemMXBean().getVersion();
+  }
+
+  static String joined(String[] args) {
+    return String.join(" ", Arrays.asList(args));
+  }
+}

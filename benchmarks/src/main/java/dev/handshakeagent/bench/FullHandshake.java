@@ -1,0 +1,42 @@
+package dev.handshakeagent.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One full handshake per operation: a fresh client and server {@code SSLEngine} (no peer host, so
+ * nothing can be resumed), the handshake run to the end in memory, both sides closed.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class FullHandshake {
+  @Param({"TLS13_EC", "TLS13_RSA", "TLS12_ECDHE_RSA", "MTLS13"})
+  public Workload workload;
+
+  private Workload.Contexts contexts;
+  private EnginePair last;
+
+  @Setup
+  public void setUp() throws Exception {
+    contexts = workload.contexts();
+    last = contexts.pair(null, -1, null);
+    last.handshake();
+  }
+
+  @Benchmark
+  public Object handshake() throws Exception {
+    EnginePair pair = contexts.pair(null, -1, last);
+    pair.handshake();
+    pair.close();
+    last = pair;
+    return pair.client.getSession();
+  }
+}
