@@ -48,8 +48,8 @@ public final class Compare {
   }
 
   /** One workload: a benchmark method and its parameter. */
-  static final class Bench {
-    final String id;
+  public static final class Bench {
+    public final String id;
     final String method;
     final String workload;
     final String group;
@@ -63,17 +63,17 @@ public final class Compare {
   }
 
   /** The figures of one fork. */
-  static final class Fork {
-    double opsPerSecond;
+  public static final class Fork {
+    public double opsPerSecond;
     Map<String, Double> secondary = new LinkedHashMap<>();
     String dropped = "";
 
-    double get(String key) {
+    public double get(String key) {
       return secondary.getOrDefault(key, Double.NaN);
     }
   }
 
-  static final List<Bench> BENCHES =
+  public static final List<Bench> BENCHES =
       List.of(
           new Bench("full TLS 1.3 EC P-256", "FullHandshake.handshake", "TLS13_EC", "full"),
           new Bench("full TLS 1.3 RSA 2048", "FullHandshake.handshake", "TLS13_RSA", "full"),
@@ -118,29 +118,41 @@ public final class Compare {
   }
 
   public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
+      System.out.println(usage());
+      return;
+    }
+    try {
+      run(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Runs the comparison; a bad option throws IllegalArgumentException with one line. */
+  public static Compare run(String... args) throws Exception {
     Map<String, String> options = new LinkedHashMap<>();
     for (String a : args) {
-      if (a.equals("-h") || a.equals("--help")) {
-        System.out.println(usage());
-        return;
-      }
       if (!a.startsWith("--")) {
-        System.err.println("unknown argument '" + a + "'\n" + usage());
-        System.exit(2);
+        throw new IllegalArgumentException("unknown argument '" + a + "'\n" + usage());
       }
       int eq = a.indexOf('=');
       options.put(a.substring(2, eq < 0 ? a.length() : eq), eq < 0 ? "true" : a.substring(eq + 1));
     }
     for (String key : options.keySet()) {
       if (!ACCEPTED.contains(key)) {
-        System.err.println(
+        throw new IllegalArgumentException(
             "unknown option --" + key + " (accepted: --" + String.join(", --", ACCEPTED) + ")");
-        System.exit(2);
       }
     }
     Compare c = new Compare(options);
-    int rc = c.run();
-    System.exit(rc);
+    try {
+      c.run();
+    } finally {
+      c.receiver.close();
+    }
+    return c;
   }
 
   static final List<String> ACCEPTED =
@@ -190,9 +202,8 @@ public final class Compare {
     } catch (NumberFormatException e) {
       // reported below
     }
-    System.err.println("invalid value '" + v + "' for --" + key + " (accepted: a number >= 0)");
-    System.exit(2);
-    return def;
+    throw new IllegalArgumentException(
+        "invalid value '" + v + "' for --" + key + " (accepted: a number >= 0)");
   }
 
   private Config config(String name) {
@@ -230,10 +241,10 @@ public final class Compare {
                     + ",filename="
                     + outDir.toAbsolutePath().resolve("bench.jfr")));
       default:
-        System.err.println(
-            "invalid variant '" + name + "' (accepted: agent, agent-nophases, debug, jfr)");
-        System.exit(2);
-        return null;
+        throw new IllegalArgumentException(
+            "invalid value '"
+                + name
+                + "' in --variants (accepted: agent, agent-nophases, debug, jfr)");
     }
   }
 
@@ -298,7 +309,7 @@ public final class Compare {
       }
     }
     Map<String, List<double[]>> startup = new LinkedHashMap<>();
-    int startupRuns = quick ? 0 : intOption("startup-runs", 10);
+    int startupRuns = intOption("startup-runs", quick ? 0 : 10);
     for (int i = 0; i < startupRuns; i++) {
       for (Config c : configs) {
         startup.computeIfAbsent(c.name, k -> new ArrayList<>()).add(startupRun(c, i));
@@ -310,7 +321,8 @@ public final class Compare {
     Files.write(file, report.getBytes(StandardCharsets.UTF_8));
     System.out.println(report);
     System.out.println("written to " + file.toAbsolutePath());
-    receiver.close();
+    this.report = report;
+    this.startupResults = startup;
     return 0;
   }
 
@@ -369,6 +381,23 @@ public final class Compare {
   }
 
   String jdk = "";
+
+  /** The Markdown report, once {@link #run()} ended. */
+  public String report;
+
+  /** Start-up runs per configuration: {wall ms, peak RSS KB, stderr lines}. */
+  public Map<String, List<double[]>> startupResults;
+
+  /** Spans the discarding receiver got per configuration. */
+  public long spansExported(String config) {
+    long[] n = exported.get(config);
+    return n == null ? 0 : n[0];
+  }
+
+  /** The forks of one workload under one configuration. */
+  public List<Fork> forks(String workload, String config) {
+    return results.getOrDefault(workload, Map.of()).getOrDefault(config, List.of());
+  }
 
   /** One start-up run: {wall ms, peak RSS KB (NaN if unknown), stderr lines}. */
   private double[] startupRun(Config c, int i) throws Exception {
