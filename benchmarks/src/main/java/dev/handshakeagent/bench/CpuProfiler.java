@@ -24,7 +24,7 @@ import org.openjdk.jmh.results.ScalarResult;
  *   <li>{@code cpu.app} - the benchmark's threads (JMH workers, the socket benchmark's server
  *       thread): JSSE's work plus whatever the agent's hooks do inline;
  *   <li>{@code cpu.agent} - the agent's {@code handshake-agent} thread (builds the spans);
- *   <li>{@code cpu.export} - the SDK's batch processor, metric reader and HTTP client threads;
+ *   <li>{@code cpu.export} - the SDK's batch processor, metric reader and HTTP sender threads;
  *   <li>{@code alloc.app}, {@code alloc.agent}, {@code alloc.export} - bytes allocated by the same
  *       groups.
  * </ul>
@@ -107,6 +107,7 @@ public final class CpuProfiler implements InternalProfiler {
     if (name.startsWith("BatchSpanProcessor")
         || name.startsWith("PeriodicMetricReader")
         || name.startsWith("HttpClient-")
+        || name.startsWith("jdkhttp")
         || name.startsWith("otel")) {
       return 2;
     }

@@ -3,6 +3,7 @@ package dev.handshakeagent.agent.telemetry;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +35,36 @@ public final class ApplicationSpan implements Supplier<Object> {
   /** Built at run time: shade would otherwise relocate it to the agent's own copy. */
   private static final String API = String.join(".", "io", "opentelemetry", "api", "trace");
 
-  private final Map<ClassLoader, Optional<Handles>> handles =
+  /**
+   * The handles live on the application's own {@code Span} class (a ClassValue), so they go away
+   * with its class loader: nothing here keeps an undeployed application's classes alive.
+   */
+  private static final ClassValue<Optional<Handles>> HANDLES =
+      new ClassValue<>() {
+        @Override
+        protected Optional<Handles> computeValue(Class<?> span) {
+          return Optional.ofNullable(resolve(span));
+        }
+      };
+
+  /** Loader -> its {@code Span} class (weakly), or {@link #NO_API}; for loaders seen before. */
+  private final Map<ClassLoader, WeakReference<Class<?>>> spanClasses =
       Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static final WeakReference<Class<?>> NO_API = new WeakReference<>(null);
+
+  /** The last loader looked up and its entry: the lock-free path for the usual single loader. */
+  private volatile Last last;
+
+  private static final class Last {
+    final WeakReference<ClassLoader> loader;
+    final WeakReference<Class<?>> span;
+
+    Last(ClassLoader loader, WeakReference<Class<?>> span) {
+      this.loader = new WeakReference<>(loader);
+      this.span = span;
+    }
+  }
 
   @Override
   public Object get() {
@@ -44,20 +73,41 @@ public final class ApplicationSpan implements Supplier<Object> {
       if (loader == null) {
         loader = ClassLoader.getSystemClassLoader();
       }
-      Optional<Handles> h = handles.get(loader);
-      if (h == null) {
-        h = Optional.ofNullable(resolve(loader));
-        handles.put(loader, h);
+      Last l = last;
+      WeakReference<Class<?>> span;
+      if (l != null && l.loader.get() == loader) {
+        span = l.span;
+      } else {
+        span = spanClasses.get(loader);
+        if (span == null) {
+          Class<?> c = spanClass(loader);
+          span = c == null ? NO_API : new WeakReference<>(c);
+          spanClasses.put(loader, span);
+        }
+        last = new Last(loader, span);
       }
+      Class<?> c = span.get();
+      if (c == null) {
+        return null;
+      }
+      Optional<Handles> h = HANDLES.get(c);
       return h.isPresent() ? h.get().current() : null;
     } catch (Throwable t) {
       return null;
     }
   }
 
-  private static Handles resolve(ClassLoader loader) {
+  private static Class<?> spanClass(ClassLoader loader) {
     try {
-      Class<?> span = Class.forName(API + ".Span", false, loader);
+      return Class.forName(API + ".Span", false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      return null; // the application has no OpenTelemetry API
+    }
+  }
+
+  private static Handles resolve(Class<?> span) {
+    try {
+      ClassLoader loader = span.getClassLoader();
       Class<?> spanContext = Class.forName(API + ".SpanContext", false, loader);
       Class<?> traceFlags = Class.forName(API + ".TraceFlags", false, loader);
       MethodHandles.Lookup l = MethodHandles.publicLookup();

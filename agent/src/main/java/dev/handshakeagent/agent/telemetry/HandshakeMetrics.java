@@ -112,12 +112,12 @@ final class HandshakeMetrics {
     if (chain == null || chain.length == 0) {
       return;
     }
-    X509Certificate leaf = chain[0];
-    String sha = HandshakeSpans.sha256(leaf);
+    CertificateFields leaf = CertificateFields.of(chain[0]);
+    String sha = leaf.sha256;
     if (sha == null) {
       return;
     }
-    long notAfter = leaf.getNotAfter().toInstant().getEpochSecond();
+    long notAfter = leaf.notAfterEpochSecond;
     synchronized (certificates) {
       String key = sha + "|" + source;
       if (certificates.containsKey(key)) {
@@ -130,9 +130,9 @@ final class HandshakeMetrics {
                 notAfter,
                 Attributes.of(
                     CERT_SUBJECT,
-                    leaf.getSubjectX500Principal().getName(),
+                    leaf.subject,
                     CERT_ISSUER,
-                    leaf.getIssuerX500Principal().getName(),
+                    leaf.issuer,
                     CERT_SHA256,
                     sha,
                     CERT_SOURCE,

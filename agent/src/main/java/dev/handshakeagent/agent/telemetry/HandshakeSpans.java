@@ -59,9 +59,6 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,7 +73,7 @@ import java.util.concurrent.TimeUnit;
  * per phase, with the timestamps recorded on the handshake thread. Runs on the export thread only.
  */
 final class HandshakeSpans {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final String[] VERSION_PREFIXES = {"TLSv", "SSLv", "DTLSv"};
 
   private final Tracer tracer;
   private final boolean phases;
@@ -249,20 +246,20 @@ final class HandshakeSpans {
     X509Certificate[] serverChain = r.isClient() ? f.peerChain : f.localChain;
     X509Certificate[] clientChain = r.isClient() ? f.localChain : f.peerChain;
     if (serverChain != null) {
-      X509Certificate c = serverChain[0];
-      b.setAttribute(TLS_SERVER_SUBJECT, c.getSubjectX500Principal().getName());
-      b.setAttribute(TLS_SERVER_ISSUER, c.getIssuerX500Principal().getName());
-      b.setAttribute(TLS_SERVER_NOT_BEFORE, c.getNotBefore().toInstant().toString());
-      b.setAttribute(TLS_SERVER_NOT_AFTER, c.getNotAfter().toInstant().toString());
-      put(b, TLS_SERVER_HASH_SHA256, sha256(c));
+      CertificateFields c = CertificateFields.of(serverChain[0]);
+      b.setAttribute(TLS_SERVER_SUBJECT, c.subject);
+      b.setAttribute(TLS_SERVER_ISSUER, c.issuer);
+      b.setAttribute(TLS_SERVER_NOT_BEFORE, c.notBefore);
+      b.setAttribute(TLS_SERVER_NOT_AFTER, c.notAfter);
+      put(b, TLS_SERVER_HASH_SHA256, c.sha256);
     }
     if (clientChain != null) {
-      X509Certificate c = clientChain[0];
-      b.setAttribute(TLS_CLIENT_SUBJECT, c.getSubjectX500Principal().getName());
-      b.setAttribute(TLS_CLIENT_ISSUER, c.getIssuerX500Principal().getName());
-      b.setAttribute(TLS_CLIENT_NOT_BEFORE, c.getNotBefore().toInstant().toString());
-      b.setAttribute(TLS_CLIENT_NOT_AFTER, c.getNotAfter().toInstant().toString());
-      put(b, TLS_CLIENT_HASH_SHA256, sha256(c));
+      CertificateFields c = CertificateFields.of(clientChain[0]);
+      b.setAttribute(TLS_CLIENT_SUBJECT, c.subject);
+      b.setAttribute(TLS_CLIENT_ISSUER, c.issuer);
+      b.setAttribute(TLS_CLIENT_NOT_BEFORE, c.notBefore);
+      b.setAttribute(TLS_CLIENT_NOT_AFTER, c.notAfter);
+      put(b, TLS_CLIENT_HASH_SHA256, c.sha256);
     }
     boolean certificateRequest = false;
     boolean helloRetry = false;
@@ -322,7 +319,12 @@ final class HandshakeSpans {
 
   /** {@code TLSv1.3} -> {@code 1.3}. */
   static String version(String protocol) {
-    return protocol.replaceFirst("^(TLSv|SSLv|DTLSv)", "");
+    for (String prefix : VERSION_PREFIXES) {
+      if (protocol.startsWith(prefix)) {
+        return protocol.substring(prefix.length());
+      }
+    }
+    return protocol;
   }
 
   static String serverAddress(HandshakeRecord r, HandshakeFacts f) {
@@ -386,16 +388,6 @@ final class HandshakeSpans {
   }
 
   static String sha256(X509Certificate c) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(c.getEncoded());
-      char[] out = new char[d.length * 2];
-      for (int i = 0; i < d.length; i++) {
-        out[2 * i] = HEX[(d[i] >> 4) & 0xF];
-        out[2 * i + 1] = HEX[d[i] & 0xF];
-      }
-      return new String(out);
-    } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-      return null;
-    }
+    return CertificateFields.of(c).sha256;
   }
 }

@@ -99,7 +99,8 @@ class HandshakeMetricsTest {
     assertEquals(2, mine.size(), "seen by the client (peer) and the server (local): " + points);
     for (DoublePointData p : mine) {
       double d = p.getValue() / 86_400;
-      assertTrue(d > days - 0.05 && d <= days, subject + ": " + d + " days");
+      // The test PKI is reused between runs (target/test-pki): allow it to be up to a day old.
+      assertTrue(d > days - 1 && d <= days, subject + ": " + d + " days");
     }
   }
 
