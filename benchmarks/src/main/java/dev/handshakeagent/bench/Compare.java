@@ -168,7 +168,8 @@ public final class Compare {
           "agent",
           "out-dir",
           "report",
-          "quick");
+          "quick",
+          "memory");
 
   static String usage() {
     return String.join(
@@ -186,6 +187,8 @@ public final class Compare {
         "  --agent=PATH         the agent jar (default agent/target/handshake-agent.jar)",
         "  --out-dir=DIR        logs and results (default benchmarks/target/bench-results)",
         "  --report=FILE        the Markdown table (default OUT_DIR/results.md)",
+        "  --memory=N           also N handshakes in a row per configuration, heap and the agent's"
+            + " objects after GC at 5 checkpoints (default 0: skipped)",
         "  --quick              smoke run: 1 round, 1 iteration of 100 ms, no warm-up");
   }
 
@@ -315,6 +318,14 @@ public final class Compare {
         startup.computeIfAbsent(c.name, k -> new ArrayList<>()).add(startupRun(c, i));
       }
     }
+    int memory = intOption("memory", 0);
+    if (memory > 0) {
+      for (Config c : configs) {
+        if (!c.name.equals("debug")) {
+          memoryRuns.put(c.name, memoryRun(c, memory));
+        }
+      }
+    }
     long minutes = ChronoUnit.SECONDS.between(start, Instant.now());
     String report = new Report(this, startup, minutes, rounds).markdown();
     Path file = Paths.get(options.getOrDefault("report", outDir.resolve("results.md").toString()));
@@ -439,6 +450,35 @@ public final class Compare {
   }
 
   final Map<String, List<String>> startupStderr = new LinkedHashMap<>();
+
+  /** Per configuration: the MEM lines of MemoryMain, as numbers. */
+  final Map<String, List<long[]>> memoryRuns = new LinkedHashMap<>();
+
+  private List<long[]> memoryRun(Config c, int n) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Dbench.pki=" + pkiDir));
+    cmd.addAll(c.jvmArgs);
+    cmd.addAll(List.of("-cp", benchJar.toString(), MemoryMain.class.getName(), String.valueOf(n)));
+    Path log = outDir.resolve("memory-" + c.name + ".log");
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(60, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("memory run failed: see " + log);
+    }
+    List<long[]> out = new ArrayList<>();
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      if (line.startsWith("MEM ")) {
+        String[] f = line.split(" ");
+        long[] v = new long[f.length - 1];
+        for (int i = 1; i < f.length; i++) {
+          v[i - 1] = Long.parseLong(f[i]);
+        }
+        out.add(v);
+        System.out.println("memory " + c.name + ": " + line);
+      }
+    }
+    return out;
+  }
 
   private static Path jarOf(Class<?> c) throws Exception {
     return Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI());

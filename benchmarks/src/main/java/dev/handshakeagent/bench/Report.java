@@ -53,6 +53,7 @@ final class Report {
     breakdown();
     overheadVersusDebug();
     startupTable();
+    memoryTable();
     exports();
     return out.toString();
   }
@@ -255,6 +256,38 @@ final class Report {
               + String.join(" / ", run.startupStderr.getOrDefault(e.getKey(), List.of()))
                   .replace("|", "\\|")
               + " |");
+    }
+  }
+
+  private void memoryTable() {
+    if (run.memoryRuns.isEmpty()) {
+      return;
+    }
+    line("");
+    line(
+        "### Memory: handshakes in a row (TLS 1.3, each connection dropped), after a full GC at"
+            + " each checkpoint");
+    line("");
+    line(
+        "| configuration | handshakes | heap used MB | agent objects | agent object KB | HandshakeRecords |");
+    line("|---|---:|---:|---:|---:|---:|");
+    for (Map.Entry<String, List<long[]>> e : run.memoryRuns.entrySet()) {
+      for (long[] v : e.getValue()) {
+        line(
+            "| "
+                + e.getKey()
+                + " | "
+                + v[0]
+                + " | "
+                + f1(v[1] / 1048576.0)
+                + " | "
+                + v[2]
+                + " | "
+                + f1(v[3] / 1024.0)
+                + " | "
+                + v[4]
+                + " |");
+      }
     }
   }
 
