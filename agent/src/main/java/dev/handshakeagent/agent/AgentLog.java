@@ -3,7 +3,7 @@ package dev.handshakeagent.agent;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.slf4j.simple.SimpleServiceProvider;
 
 /**
  * The agent's log: its own (shaded) SLF4J with the simple binding, logger name {@code
@@ -19,13 +19,26 @@ public final class AgentLog {
     }
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger("handshake-agent");
+  private static final Logger LOG = logger();
   private static final long ERROR_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final AtomicLong lastErrorLog =
       new AtomicLong(System.nanoTime() - ERROR_INTERVAL_NANOS);
   private static final AtomicLong errorsSinceLog = new AtomicLong();
 
   private AgentLog() {}
+
+  /**
+   * The simple binding, taken directly rather than through {@code LoggerFactory}: the relocated
+   * {@code LoggerFactory} still reads SLF4J's own system properties, which are the application's
+   * ({@code slf4j.provider} would make it load the application's provider and print a
+   * ClassCastException to stderr; {@code slf4j.internal.verbosity} would make it report its binding
+   * there).
+   */
+  private static Logger logger() {
+    SimpleServiceProvider provider = new SimpleServiceProvider();
+    provider.initialize();
+    return provider.getLoggerFactory().getLogger("handshake-agent");
+  }
 
   public static void info(String message) {
     LOG.info(message);

@@ -87,6 +87,18 @@ final class ChildProcess {
   static Output run(
       String javaHome, List<String> jvmArgs, Map<String, String> env, Class<?> main, String... args)
       throws IOException, InterruptedException {
+    return run(javaHome, jvmArgs, env, List.of(), main, args);
+  }
+
+  /** With {@code extraClassPath} after the test classes (the application's own libraries). */
+  static Output run(
+      String javaHome,
+      List<String> jvmArgs,
+      Map<String, String> env,
+      List<String> extraClassPath,
+      Class<?> main,
+      String... args)
+      throws IOException, InterruptedException {
     if (!Files.isRegularFile(AGENT)) {
       throw new AssertionError("build the agent first: " + AGENT);
     }
@@ -95,7 +107,10 @@ final class ChildProcess {
     cmd.addAll(jvmArgs);
     cmd.add("-Dtest.pki.dir=" + TestPki.dir());
     cmd.add("-cp");
-    cmd.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
+    List<String> classPath = new ArrayList<>();
+    classPath.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
+    classPath.addAll(extraClassPath);
+    cmd.add(String.join(java.io.File.pathSeparator, classPath));
     cmd.add(main.getName());
     cmd.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
