@@ -178,7 +178,7 @@ public final class Compare {
         "  --variants=LIST      compared with 'none' (no agent): agent, agent-nophases, debug, jfr"
             + " (default agent)",
         "  --rounds=N           forks per configuration and workload, interleaved (default 3)",
-        "  --warmup=MS          warm-up per fork: 2 iterations of MS ms (default 1000)",
+        "  --warmup=MS          warm-up per fork: 2 iterations of MS ms (default 2000)",
         "  --measure=MS         measurement iteration length (default 1000)",
         "  --iterations=N       measurement iterations per fork (default 3)",
         "  --only=REGEX         workloads whose name matches (default all)",
@@ -359,7 +359,7 @@ public final class Compare {
       o.warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(100));
     } else {
       o.warmupIterations(2)
-          .warmupTime(TimeValue.milliseconds(intOption("warmup", 1000)))
+          .warmupTime(TimeValue.milliseconds(intOption("warmup", 2000)))
           .measurementIterations(intOption("iterations", 3))
           .measurementTime(TimeValue.milliseconds(intOption("measure", 1000)));
     }

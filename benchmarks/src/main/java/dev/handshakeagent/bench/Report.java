@@ -126,7 +126,7 @@ final class Report {
       line(
           "| workload | handshake threads Δ µs | agent thread µs | exporter threads µs | rest of"
               + " the JVM Δ µs | alloc handshake threads Δ KB | alloc agent thread KB | alloc"
-              + " exporter KB | spans exported per op |");
+              + " exporter KB | agent queue drops |");
       line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (Map.Entry<String, Map<String, List<Compare.Fork>>> e : run.results().entrySet()) {
         List<Compare.Fork> base = e.getValue().get("none");
