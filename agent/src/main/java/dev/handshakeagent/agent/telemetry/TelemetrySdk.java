@@ -175,20 +175,25 @@ public final class TelemetrySdk {
    * can still choose its LogManager).
    */
   private static void quietSdkExportLog() {
-    List<Logger> held = new ArrayList<>();
-    Logger exporter = Logger.getLogger(HttpExporter.class.getName());
-    if (exporter.getLevel() == null && exporter.getFilter() == null) {
-      exporter.setLevel(Level.OFF);
-    }
-    held.add(exporter);
-    for (Class<?> c : List.of(BatchSpanProcessor.class, PeriodicMetricReader.class)) {
-      Logger log = Logger.getLogger(c.getName());
-      if (log.getLevel() == null && log.getFilter() == null) {
-        log.setFilter(TelemetrySdk::notAnExportFailure);
+    try {
+      List<Logger> held = new ArrayList<>();
+      Logger exporter = Logger.getLogger(HttpExporter.class.getName());
+      if (exporter.getLevel() == null && exporter.getFilter() == null) {
+        exporter.setLevel(Level.OFF);
       }
-      held.add(log);
+      held.add(exporter);
+      for (Class<?> c : List.of(BatchSpanProcessor.class, PeriodicMetricReader.class)) {
+        Logger log = Logger.getLogger(c.getName());
+        if (log.getLevel() == null && log.getFilter() == null) {
+          log.setFilter(TelemetrySdk::notAnExportFailure);
+        }
+        held.add(log);
+      }
+      quietedLoggers = held;
+    } catch (Throwable e) {
+      // A security manager without LoggingPermission("control"): the SDK logs as it would alone,
+      // and exports all the same.
     }
-    quietedLoggers = held;
   }
 
   private static boolean notAnExportFailure(LogRecord record) {
