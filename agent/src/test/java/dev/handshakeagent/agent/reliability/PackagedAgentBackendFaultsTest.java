@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>healthy (warm-up, then the baseline round);
  *   <li>the receiver disappears in the middle of a round (stopped: connections refused), stays away
  *       for two more rounds, and comes back on the same port in the middle of the next;
- *   <li>a round with the receiver back (its spans must all arrive);
+ *   <li>once the exporter's first request reached the receiver again (it may be waiting out a retry
+ *       against the refused port), a round with the receiver back (its spans must all arrive);
  *   <li>a black hole (accepts, never answers) for two rounds;
  *   <li>503, 500, 429, and 429 with {@code Retry-After}, one round each;
  *   <li>healthy again: once the exporter's first request arrived (it may be waiting out a retry of
@@ -40,17 +41,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * MB.
  *
  * <p>Asserted: (a) the handshakes are not slowed: each fault round's median and p90 handshake time
- * against the slowest of the three healthy rounds of the same child (generous: 2x + 3 ms and 3x +
- * 10 ms, the machine is shared); (b) memory is bounded: heap after GC of every fault round within
- * 32 MB of the baseline round and within 16 MB of each other (unbounded queues would keep about 8
- * MB per round), and the SDK's queue did drop spans rather than grow; (c) the log: only the agent's
- * own lines on stderr, none from the SDK's java.util.logging, one line about failing span exports
- * (at most one a minute), at most one about metric exports, and one summary of what was not
- * delivered at exit; (d) the application: every handshake succeeded on both sides, exit code 0; (e)
- * export resumes and loss is accounted for: every root of the rounds after the receiver came back
- * arrives, and received roots plus the roots the summary counts as not delivered equal the
- * handshakes done (two roots each), within a batch (a receiver that stops can keep a batch whose
- * answer it never sent).
+ * against the slowest of the three healthy rounds of the same child (generous: 2.5x + 5 ms and 4x +
+ * 20 ms, the machine is shared; a black hole on a handshake thread would add seconds); (b) memory
+ * is bounded: heap after GC of every fault round within 32 MB of the baseline round and within 16
+ * MB of each other (unbounded queues would keep about 8 MB per round), and the SDK's queue did drop
+ * spans rather than grow; (c) the log: only the agent's own lines on stderr, none from the SDK's
+ * java.util.logging, one line about failing span exports (at most one a minute; printed while the
+ * receiver is away), at most one about metric exports, and one summary of what was not delivered at
+ * exit; (d) the application: every handshake succeeded on both sides, exit code 0; (e) export
+ * resumes and loss is accounted for: every root of the rounds after the receiver came back arrives,
+ * and received roots plus the roots the summary counts as not delivered equal the handshakes done
+ * (two roots each), within a batch (a receiver that stops can keep a batch whose answer it never
+ * sent).
  */
 class PackagedAgentBackendFaultsTest {
   private static final Pattern SUMMARY =
@@ -120,6 +122,33 @@ class PackagedAgentBackendFaultsTest {
     void run() throws Exception;
   }
 
+  /** The receiver coming back, and when the exporter's first request reached it. */
+  static final class Comeback {
+    private final FaultyCollector collector;
+    private int requestsBefore;
+    private long back;
+
+    Comeback(FaultyCollector collector) {
+      this.collector = collector;
+    }
+
+    void healthy() throws Exception {
+      requestsBefore = collector.receivedRequests();
+      back = System.nanoTime();
+      collector.healthy();
+    }
+
+    /** Milliseconds from the receiver's return to the first export request it decoded. */
+    long awaitExport() throws InterruptedException {
+      while (collector.receivedRequests() == requestsBefore
+          && System.nanoTime() - back < 15_000_000_000L) {
+        Thread.sleep(20);
+      }
+      assertTrue(collector.receivedRequests() > requestsBefore, "export did not resume in 15 s");
+      return (System.nanoTime() - back) / 1_000_000;
+    }
+  }
+
   /** Runs one round; {@code midway}, when given, switches the collector 0.5 s into it. */
   static Round round(
       ChildProcess.Session child,
@@ -175,11 +204,12 @@ class PackagedAgentBackendFaultsTest {
     List<Round> rounds = new ArrayList<>();
     ChildProcess.Output out;
     Round healthy;
-    Round outageStarts;
+    Round stillDown;
     Round recovered;
     Round last;
     long recoveredArrived;
     long resumedAfterMillis;
+    long outageResumedMillis;
     try (FaultyCollector collector = FaultyCollector.onFreePort()) {
       collector.healthy();
       List<String> jvm =
@@ -196,11 +226,14 @@ class PackagedAgentBackendFaultsTest {
         rounds.add(round(child, collector, "warm-up", 200, false, null));
         rounds.add(healthy = round(child, collector, "healthy", 300, false, null));
         // The receiver disappears mid-round and comes back, on the same port, mid-round.
-        rounds.add(
-            outageStarts = round(child, collector, "outage-starts", 250, true, collector::refuse));
+        rounds.add(round(child, collector, "outage-starts", 250, true, collector::refuse));
         rounds.add(round(child, collector, "refused-1", 250, true, null));
-        rounds.add(round(child, collector, "refused-2", 250, true, null));
-        rounds.add(round(child, collector, "outage-ends", 250, true, collector::healthy));
+        rounds.add(stillDown = round(child, collector, "refused-2", 250, true, null));
+        Comeback outageEnds = new Comeback(collector);
+        rounds.add(round(child, collector, "outage-ends", 250, true, outageEnds::healthy));
+        // The exporter may still be waiting out a retry against the refused port (the SDK's
+        // queue full meanwhile): the next round starts once export has resumed.
+        outageResumedMillis = outageEnds.awaitExport();
         rounds.add(recovered = round(child, collector, "recovered", 300, false, null));
         // Before the next fault, the handshakes done after the recovery must have arrived.
         recoveredArrived = awaitRoots(recovered, collector);
@@ -215,17 +248,10 @@ class PackagedAgentBackendFaultsTest {
         rounds.add(round(child, collector, "http-429", 200, true, null));
         collector.answer(429, "1");
         rounds.add(round(child, collector, "http-429-retry", 200, true, null));
-        // Back to healthy. The exporter may be in the middle of a retry of the last fault (the
-        // SDK's queue full meanwhile): the last round starts once export has resumed.
-        int requestsBefore = collector.receivedRequests();
-        long back = System.nanoTime();
-        collector.healthy();
-        while (collector.receivedRequests() == requestsBefore
-            && System.nanoTime() - back < 15_000_000_000L) {
-          Thread.sleep(20);
-        }
-        resumedAfterMillis = (System.nanoTime() - back) / 1_000_000;
-        assertTrue(collector.receivedRequests() > requestsBefore, "export did not resume in 15 s");
+        // Back to healthy; likewise, the last round starts once export has resumed.
+        Comeback end = new Comeback(collector);
+        end.healthy();
+        resumedAfterMillis = end.awaitExport();
         rounds.add(last = round(child, collector, "final", 300, false, null));
         out = child.finish("EXIT", 30_000);
       }
@@ -258,10 +284,10 @@ class PackagedAgentBackendFaultsTest {
         worstMedianRatio = Math.max(worstMedianRatio, r.medianUs / (double) refMedian);
         worstP90Ratio = Math.max(worstP90Ratio, r.p90Us / (double) refP90);
         assertTrue(
-            r.medianUs <= 2 * refMedian + 3_000,
+            r.medianUs <= 2.5 * refMedian + 5_000,
             "median handshake time " + r + " vs healthy " + refMedian + " us");
         assertTrue(
-            r.p90Us <= 3 * refP90 + 10_000, "p90 handshake time " + r + " vs healthy " + refP90);
+            r.p90Us <= 4 * refP90 + 20_000, "p90 handshake time " + r + " vs healthy " + refP90);
       }
 
       // (b) Memory is bounded while the collector fails and thousands of handshakes happen.
@@ -296,15 +322,16 @@ class PackagedAgentBackendFaultsTest {
       assertTrue(
           spanFailures.size() >= 1 && spanFailures.size() <= perMinute,
           "one line a minute about failing span exports: " + lines);
-      // Reported when it happens: by the end of the round in which the receiver went away (on a
-      // loaded machine a healthy export can time out earlier, and that is reported then).
-      List<String> byOutage = new ArrayList<>();
-      for (Round r : rounds.subList(0, rounds.indexOf(outageStarts) + 1)) {
-        byOutage.addAll(r.stderr);
+      // Reported while it happens: before the receiver came back (the SDK gives up on a batch
+      // after its retries, within the 2 s export timeout; the two refused rounds take longer).
+      // On a loaded machine a healthy export can time out earlier, and that is reported then.
+      List<String> whileDown = new ArrayList<>();
+      for (Round r : rounds.subList(0, rounds.indexOf(stillDown) + 1)) {
+        whileDown.addAll(r.stderr);
       }
       assertTrue(
-          byOutage.stream().anyMatch(spanFailures::contains),
-          "the first failure is reported when it happens: " + rounds);
+          whileDown.stream().anyMatch(spanFailures::contains),
+          "the first failure is reported while the receiver is away: " + rounds);
       assertTrue(metricFailures.size() <= perMinute, "metric export lines: " + lines);
       assertEquals(1, summaries.size(), "one summary at exit: " + lines);
       assertEquals(
@@ -357,9 +384,9 @@ class PackagedAgentBackendFaultsTest {
                   + " received, %d failed to send, %d dropped or unsent; %d stderr lines (%d span"
                   + " failure, %d metric failure, %d summary); worst fault/healthy ratio median"
                   + " %.2f p90 %.2f (healthy median %.2f ms, p90 %.2f ms); heap after GC healthy"
-                  + " %.1f MB, fault rounds %.1f-%.1f MB; export resumed %d ms after the last"
-                  + " fault ended; collector: %d requests decoded, %d answered with an error, %d"
-                  + " connections black-holed",
+                  + " %.1f MB, fault rounds %.1f-%.1f MB; export resumed %d ms after the receiver"
+                  + " came back, %d ms after the last fault ended; collector: %d requests decoded,"
+                  + " %d answered with an error, %d connections black-holed",
               handshakes,
               faults.stream().mapToInt(r -> r.count).sum(),
               out.exitCode,
@@ -383,6 +410,7 @@ class PackagedAgentBackendFaultsTest {
               healthy.heapKb / 1024.0,
               minHeap / 1024.0,
               maxHeap / 1024.0,
+              outageResumedMillis,
               resumedAfterMillis,
               collector.receivedRequests(),
               collector.answered(),
