@@ -7,6 +7,7 @@ import dev.handshakeagent.agent.advice.Hook;
 import dev.handshakeagent.agent.advice.HookTable;
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
 import dev.handshakeagent.agent.telemetry.ApplicationSpan;
+import dev.handshakeagent.agent.telemetry.ExportReport;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
 import dev.handshakeagent.agent.telemetry.TelemetrySdk;
 import dev.handshakeagent.agent.tracking.HandshakeTracker;
@@ -170,7 +171,8 @@ public final class AgentRuntime {
 
   private static HandshakeExporter.Telemetry sdkTelemetry(Map<String, String> otel) {
     try {
-      OpenTelemetrySdk sdk = TelemetrySdk.create(otel, AgentLog::warn);
+      ExportReport report = new ExportReport(AgentLog::warn);
+      OpenTelemetrySdk sdk = TelemetrySdk.create(otel, AgentLog::warn, report);
       return new HandshakeExporter.Telemetry() {
         @Override
         public TracerProvider tracerProvider() {
@@ -192,6 +194,16 @@ public final class AgentRuntime {
         @Override
         public CompletableResultCode shutdown() {
           return sdk.shutdown();
+        }
+
+        @Override
+        public void closing() {
+          report.closing();
+        }
+
+        @Override
+        public String shutdownReport() {
+          return report.summary();
         }
       };
     } catch (RuntimeException e) {

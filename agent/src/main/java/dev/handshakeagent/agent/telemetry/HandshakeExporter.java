@@ -35,6 +35,14 @@ public final class HandshakeExporter implements HandshakeSink {
     CompletableResultCode flush();
 
     CompletableResultCode shutdown();
+
+    /** Shutdown has begun: export failures from now on go into {@link #shutdownReport()}. */
+    default void closing() {}
+
+    /** One line on what was not delivered to the endpoint, or null when all was. */
+    default String shutdownReport() {
+      return null;
+    }
   }
 
   private static final int QUEUE_CAPACITY = 8192;
@@ -124,6 +132,11 @@ public final class HandshakeExporter implements HandshakeSink {
    */
   public boolean flush(long timeout, TimeUnit unit) {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
+    return drain(deadline) && flushSdk(deadline);
+  }
+
+  /** Waits until everything enqueued so far was turned into spans. */
+  private boolean drain(long deadline) {
     long target = enqueued.get();
     while (processed.get() < target) {
       if (System.nanoTime() > deadline) {
@@ -136,13 +149,15 @@ public final class HandshakeExporter implements HandshakeSink {
         return false;
       }
     }
+    return true;
+  }
+
+  private boolean flushSdk(long deadline) {
     Telemetry t = telemetry;
     if (t == null) {
       return true;
     }
-    return t.flush()
-        .join(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-        .isSuccess();
+    return t.flush().join(remaining(deadline), TimeUnit.NANOSECONDS).isSuccess();
   }
 
   /**
@@ -156,7 +171,17 @@ public final class HandshakeExporter implements HandshakeSink {
     if (t != null) {
       t.abandonAll(reason);
     }
-    flush(remaining(deadline), TimeUnit.NANOSECONDS);
+    drain(deadline);
+    Telemetry closing = telemetry;
+    if (closing != null) {
+      try {
+        // From here on the failures of the last exports are summed up in one line below.
+        closing.closing();
+      } catch (Throwable ignored) {
+        // reporting must never disturb the exit
+      }
+    }
+    flushSdk(deadline);
     running = false;
     if (dropped.get() > 0) {
       warn.accept(dropped.get() + " handshakes were dropped because the export queue was full");
@@ -175,6 +200,16 @@ public final class HandshakeExporter implements HandshakeSink {
         stop.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      // Within the budget, whether or not the SDK finished: an unreachable endpoint is named even
+      // when the only exports were the ones at exit.
+      try {
+        String report = tel.shutdownReport();
+        if (report != null) {
+          warn.accept(report);
+        }
+      } catch (Throwable ignored) {
+        // reporting must never disturb the exit
       }
     }
   }

@@ -1,19 +1,29 @@
 package dev.handshakeagent.agent.telemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.internal.HttpExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
  * Starts the agent's own OpenTelemetry SDK through the SDK's autoconfiguration, so every standard
@@ -34,13 +44,34 @@ public final class TelemetrySdk {
    * which win over the JVM's own properties and environment.
    */
   public static OpenTelemetrySdk create(Map<String, String> overrides, Consumer<String> warn) {
+    return create(overrides, warn, new ExportReport(warn));
+  }
+
+  /**
+   * As {@link #create(Map, Consumer)}; failing OTLP exports are reported through {@code report}
+   * (one line a minute while running, a summary of what was not delivered at shutdown) instead of
+   * the SDK's java.util.logging records.
+   */
+  public static OpenTelemetrySdk create(
+      Map<String, String> overrides, Consumer<String> warn, ExportReport report) {
+    quietSdkExportLog();
     return AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(TelemetrySdk::defaults)
         .addPropertiesCustomizer(config -> overrides)
         .addPropertiesCustomizer(config -> onlyHttpProtobuf(config, warn))
         .addPropertiesCustomizer(config -> validEndpoints(config, warn))
         .addSpanExporterCustomizer(
-            (exporter, config) -> new ReportingSpanExporter(exporter, tracesEndpoint(config), warn))
+            (exporter, config) ->
+                exporter instanceof OtlpHttpSpanExporter
+                    ? new ReportingSpanExporter(exporter, endpoint(config, "traces"), report)
+                    : exporter)
+        .addMetricExporterCustomizer(
+            (exporter, config) ->
+                exporter instanceof OtlpHttpMetricExporter
+                    ? new ReportingMetricExporter(exporter, endpoint(config, "metrics"), report)
+                    : exporter)
+        .addTracerProviderCustomizer(
+            (builder, config) -> builder.addSpanProcessor(report.counter()))
         .addResourceCustomizer(
             (resource, config) -> {
               String name = resource.getAttribute(SERVICE_NAME);
@@ -117,13 +148,65 @@ public final class TelemetrySdk {
     }
   }
 
-  private static String tracesEndpoint(ConfigProperties config) {
-    String traces = config.getString("otel.exporter.otlp.traces.endpoint");
-    if (traces != null) {
-      return traces;
+  private static String endpoint(ConfigProperties config, String signal) {
+    String own = config.getString("otel.exporter.otlp." + signal + ".endpoint");
+    if (own != null) {
+      return own;
     }
     String base = config.getString("otel.exporter.otlp.endpoint", "http://localhost:4318");
-    return base.replaceAll("/$", "") + "/v1/traces";
+    return base.replaceAll("/$", "") + "/v1/" + signal;
+  }
+
+  /** Held so that java.util.logging keeps the settings made on them (it holds loggers weakly). */
+  private static volatile List<Logger> quietedLoggers = List.of();
+
+  /** Records of the SDK's batch span processor and metric reader about failing exports. */
+  private static final List<String> EXPORT_FAILURE_RECORDS =
+      List.of("BatchSpanProcessor dropped ", "Exporter failed", "Exporter timed out");
+
+  /**
+   * The SDK logs a failing endpoint through java.util.logging, several lines per failed batch: the
+   * OTLP exporter a SEVERE record with a stack trace (5 a minute, then one a minute), the batch
+   * span processor a WARNING with the count of dropped spans before every export while its queue is
+   * full, the metric reader a WARNING per failed export. These are switched off; {@link
+   * ExportReport} says the same in one line a minute and a summary at exit. The SDK's other records
+   * stay. A level or filter configured for these loggers (logging.properties) is kept. Called when
+   * the SDK starts, which uses java.util.logging anyway (never at agent start, so an application
+   * can still choose its LogManager).
+   */
+  private static void quietSdkExportLog() {
+    try {
+      List<Logger> held = new ArrayList<>();
+      Logger exporter = Logger.getLogger(HttpExporter.class.getName());
+      if (exporter.getLevel() == null && exporter.getFilter() == null) {
+        exporter.setLevel(Level.OFF);
+      }
+      held.add(exporter);
+      for (Class<?> c : List.of(BatchSpanProcessor.class, PeriodicMetricReader.class)) {
+        Logger log = Logger.getLogger(c.getName());
+        if (log.getLevel() == null && log.getFilter() == null) {
+          log.setFilter(TelemetrySdk::notAnExportFailure);
+        }
+        held.add(log);
+      }
+      quietedLoggers = held;
+    } catch (Throwable e) {
+      // A security manager without LoggingPermission("control"): the SDK logs as it would alone,
+      // and exports all the same.
+    }
+  }
+
+  private static boolean notAnExportFailure(LogRecord record) {
+    String message = record.getMessage();
+    if (message == null) {
+      return true;
+    }
+    for (String prefix : EXPORT_FAILURE_RECORDS) {
+      if (message.startsWith(prefix)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Map<String, String> defaults() {

@@ -76,7 +76,16 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /** HTTPS with {@code tls} when not null (the agent must not trace its own exporter's TLS). */
   public OtlpReceiver(SSLContext tls) throws IOException {
-    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    this(tls, 0);
+  }
+
+  /** Plain HTTP on a given loopback port (a collector that comes back where it was). */
+  public OtlpReceiver(int port) throws IOException {
+    this(null, port);
+  }
+
+  private OtlpReceiver(SSLContext tls, int port) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     if (tls == null) {
       server = HttpServer.create(address, 50);
       scheme = "http";
