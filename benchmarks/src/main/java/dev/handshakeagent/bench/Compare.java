@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -169,7 +170,8 @@ public final class Compare {
           "out-dir",
           "report",
           "quick",
-          "memory");
+          "memory",
+          "from");
 
   static String usage() {
     return String.join(
@@ -189,7 +191,8 @@ public final class Compare {
         "  --report=FILE        the Markdown table (default OUT_DIR/results.md)",
         "  --memory=N           also N handshakes in a row per configuration, heap and the agent's"
             + " objects after GC at 5 checkpoints (default 0: skipped)",
-        "  --quick              smoke run: 1 round, 1 iteration of 100 ms, no warm-up");
+        "  --quick              smoke run: 1 round, 1 iteration of 100 ms, no warm-up",
+        "  --from=RAW_TSV       no run: the report of an earlier run from its OUT_DIR/raw.tsv");
   }
 
   private int intOption(String key, int def) {
@@ -278,7 +281,55 @@ public final class Compare {
     }
   }
 
+  /** One line per fork in OUT_DIR/raw.tsv, so a report can be made again ({@code --from}). */
+  private void appendRaw(Bench b, Config c, int round, Fork f) throws IOException {
+    StringBuilder line = new StringBuilder();
+    line.append(b.id).append('\t').append(c.name).append('\t').append(round).append('\t');
+    line.append(f.opsPerSecond).append('\t').append(jdk).append('\t').append(f.dropped);
+    for (Map.Entry<String, Double> e : f.secondary.entrySet()) {
+      line.append('\t').append(e.getKey()).append('=').append(e.getValue());
+    }
+    line.append('\n');
+    Files.write(
+        outDir.resolve("raw.tsv"),
+        line.toString().getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+  }
+
+  /** Reads the forks of an earlier run back from its raw.tsv; returns the number of rounds. */
+  private int readRaw(Path file) throws IOException {
+    int rounds = 0;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String[] f = line.split("\t", -1);
+      Fork fork = new Fork();
+      fork.opsPerSecond = Double.parseDouble(f[3]);
+      jdk = f[4];
+      fork.dropped = f[5];
+      for (int i = 6; i < f.length; i++) {
+        int eq = f[i].indexOf('=');
+        fork.secondary.put(f[i].substring(0, eq), Double.parseDouble(f[i].substring(eq + 1)));
+      }
+      if (configs.stream().noneMatch(c -> c.name.equals(f[1]))) {
+        configs.add(config(f[1]));
+      }
+      results
+          .computeIfAbsent(f[0], k -> new LinkedHashMap<>())
+          .computeIfAbsent(f[1], k -> new ArrayList<>())
+          .add(fork);
+      rounds = Math.max(rounds, Integer.parseInt(f[2]));
+    }
+    return rounds;
+  }
+
   private int run() throws Exception {
+    String from = options.get("from");
+    if (from != null) {
+      int rounds = readRaw(Paths.get(from));
+      this.report = new Report(this, Map.of(), 0, rounds).markdown();
+      System.out.println(report);
+      return 0;
+    }
     boolean quick = options.containsKey("quick");
     configs.add(config("none"));
     for (String v : options.getOrDefault("variants", "agent").split(",")) {
@@ -287,6 +338,7 @@ public final class Compare {
     int rounds = quick ? 1 : intOption("rounds", 3);
     Pattern only = Pattern.compile(options.getOrDefault("only", ".*"));
     Instant start = Instant.now();
+    Files.deleteIfExists(outDir.resolve("raw.tsv"));
     for (Bench b : BENCHES) {
       if (!only.matcher(b.id).find()) {
         continue;
@@ -301,6 +353,7 @@ public final class Compare {
               .computeIfAbsent(b.id, k -> new LinkedHashMap<>())
               .computeIfAbsent(c.name, k -> new ArrayList<>())
               .add(f);
+          appendRaw(b, c, round, f);
           System.out.printf(
               Locale.ROOT,
               "    %.0f ops/s, CPU %.1f us/op, %.1f KB/op%s%n",
