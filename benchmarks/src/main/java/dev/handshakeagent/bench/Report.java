@@ -203,6 +203,10 @@ final class Report {
       List<Compare.Fork> base = e.getValue().get("none");
       for (int i = 1; i < run.configs().size(); i++) {
         List<Compare.Fork> with = e.getValue().get(run.configs().get(i).name);
+        if (base == null || with == null) {
+          row.append(" - |");
+          continue;
+        }
         double[] r = ratios(base, with, Report::threadsCpu, true);
         row.append(" ")
             .append(String.format(Locale.ROOT, "%+.1f%%", (1 / median(r) - 1) * 100))

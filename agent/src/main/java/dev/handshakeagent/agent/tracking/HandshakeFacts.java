@@ -202,7 +202,35 @@ public final class HandshakeFacts {
   }
 
   /** Wire ids to the JDK's names; GREASE and unknown ids keep a hex form. */
+  /**
+   * Names of recent offers: clients send the same lists again and again, so each distinct list is
+   * named once (a reflective lookup per id). At most 64 entries; export thread only, synchronized
+   * for safety.
+   */
+  private static final java.util.Map<List<Object>, List<String>> OFFER_NAMES =
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<List<Object>, List<String>> e) {
+          return size() > 64;
+        }
+      };
+
   private static List<String> idNames(List<Integer> ids, java.lang.reflect.Method nameOf) {
+    List<Object> key = List.of(String.valueOf(nameOf), List.copyOf(ids));
+    synchronized (OFFER_NAMES) {
+      List<String> known = OFFER_NAMES.get(key);
+      if (known != null) {
+        return known;
+      }
+    }
+    List<String> named = List.copyOf(lookUpNames(ids, nameOf));
+    synchronized (OFFER_NAMES) {
+      OFFER_NAMES.put(key, named);
+    }
+    return named;
+  }
+
+  private static List<String> lookUpNames(List<Integer> ids, java.lang.reflect.Method nameOf) {
     List<String> out = new java.util.ArrayList<>();
     for (int id : ids) {
       if ((id & 0x0F0F) == 0x0A0A) {
