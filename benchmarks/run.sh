@@ -2,8 +2,8 @@
 # The side-by-side benchmark: builds the agent and the benchmarks, then runs every workload with
 # and without the agent (forks interleaved) and writes a Markdown table.
 #
-#   benchmarks/run.sh                                  # agent vs. none (about 6 min on 2 cores)
-#   benchmarks/run.sh --variants=agent,agent-nophases,debug,jfr   # the anchors too (about 15 min)
+#   benchmarks/run.sh                                  # agent vs. none (about 10 min on 2 cores)
+#   benchmarks/run.sh --variants=agent,agent-nophases,debug,jfr   # the anchors too (about 18 min)
 #   benchmarks/run.sh --help                           # every option
 #
 # Options are passed to the driver (dev.handshakeagent.bench.Compare). JAVA_HOME or --jvm picks
