@@ -177,7 +177,8 @@ public final class Compare {
     return String.join(
         "\n",
         "usage: java -jar benchmarks/target/benchmarks.jar [--variants=agent,...] [--rounds=N] ...",
-        "  --variants=LIST      compared with 'none' (no agent): agent, agent-nophases, debug, jfr"
+        "  --variants=LIST      compared with 'none' (no agent): agent, agent-nophases,"
+            + " agent-nooffered, debug, jfr"
             + " (default agent)",
         "  --rounds=N           forks per configuration and workload, interleaved (default 3)",
         "  --warmup=MS          warm-up per fork: 2 iterations of MS ms (default 2000)",
@@ -232,6 +233,13 @@ public final class Compare {
         np.add("-Dhandshake.phases=false");
         return new Config(
             name, "handshake-agent with phase spans off (handshake.phases=false)", np);
+      case "agent-nooffered":
+        List<String> no = new ArrayList<>(agent);
+        no.add("-Dhandshake.offered=false");
+        return new Config(
+            name,
+            "handshake-agent without the client's offered lists (handshake.offered=false)",
+            no);
       case "debug":
         return new Config(
             name,
@@ -250,7 +258,7 @@ public final class Compare {
         throw new IllegalArgumentException(
             "invalid value '"
                 + name
-                + "' in --variants (accepted: agent, agent-nophases, debug, jfr)");
+                + "' in --variants (accepted: agent, agent-nophases, agent-nooffered, debug, jfr)");
     }
   }
 
