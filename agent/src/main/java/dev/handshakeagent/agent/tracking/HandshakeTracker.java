@@ -83,7 +83,29 @@ public final class HandshakeTracker implements HandshakeListener {
   private final Set<HandshakeRecord> active = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<ArrayList<Frame>> frames = ThreadLocal.withInitial(ArrayList::new);
   private final AtomicLong suppressed = new AtomicLong();
-  private volatile Set<String> ignoredPeers = Collections.emptySet();
+  private volatile IgnoredPeers ignored = new IgnoredPeers(Collections.emptySet());
+
+  /** {@code host:port} peers not traced, and their ports (most handshakes differ in the port). */
+  private static final class IgnoredPeers {
+    final Set<String> hostPorts;
+
+    /** Null when some entry has no numeric port: then only the whole string is compared. */
+    final Set<Integer> ports;
+
+    IgnoredPeers(Set<String> hostPorts) {
+      this.hostPorts = Set.copyOf(hostPorts);
+      Set<Integer> p = new java.util.HashSet<>();
+      boolean numeric = true;
+      for (String hostPort : hostPorts) {
+        try {
+          p.add(Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)));
+        } catch (NumberFormatException e) {
+          numeric = false;
+        }
+      }
+      this.ports = numeric ? Set.copyOf(p) : null;
+    }
+  }
 
   /**
    * @param sink receives ended handshakes
@@ -111,7 +133,7 @@ public final class HandshakeTracker implements HandshakeListener {
    * endpoints, so exporting a span never produces another span.
    */
   public void ignorePeers(Set<String> hostPorts) {
-    ignoredPeers = Set.copyOf(hostPorts);
+    ignored = new IgnoredPeers(hostPorts);
   }
 
   /** Errors swallowed by hooks so far (the bridge counts its own as well). */
@@ -445,9 +467,14 @@ public final class HandshakeTracker implements HandshakeListener {
   }
 
   private boolean isIgnored(SSLEngine engine) {
-    Set<String> ignored = ignoredPeers;
-    return !ignored.isEmpty()
-        && ignored.contains(engine.getPeerHost() + ":" + engine.getPeerPort());
+    IgnoredPeers i = ignored;
+    if (i.hostPorts.isEmpty()) {
+      return false;
+    }
+    if (i.ports != null && !i.ports.contains(engine.getPeerPort())) {
+      return false; // no string built for the usual handshake
+    }
+    return i.hostPorts.contains(engine.getPeerHost() + ":" + engine.getPeerPort());
   }
 
   /** Absolute reads only: the JDK's buffer position is left untouched. */
