@@ -97,7 +97,7 @@ public final class Compare {
   private final Path pkiDir;
   private final DiscardingReceiver receiver;
   private final Map<String, Map<String, List<Fork>>> results = new LinkedHashMap<>();
-  private final Map<String, long[]> exported = new LinkedHashMap<>();
+  private final Map<String, Long> exported = new LinkedHashMap<>();
   private final List<Config> configs = new ArrayList<>();
 
   private Compare(Map<String, String> options) throws Exception {
@@ -356,7 +356,7 @@ public final class Compare {
           System.out.printf(Locale.ROOT, "%s  round %d/%d  %s%n", b.id, round, rounds, c.name);
           long before = receiver.spans.get();
           Fork f = fork(b, c, quick, round);
-          exported.computeIfAbsent(c.name, k -> new long[2])[0] += receiver.spans.get() - before;
+          exported.merge(c.name, receiver.spans.get() - before, Long::sum);
           results
               .computeIfAbsent(b.id, k -> new LinkedHashMap<>())
               .computeIfAbsent(c.name, k -> new ArrayList<>())
@@ -462,8 +462,7 @@ public final class Compare {
 
   /** Spans the discarding receiver got per configuration. */
   public long spansExported(String config) {
-    long[] n = exported.get(config);
-    return n == null ? 0 : n[0];
+    return exported.getOrDefault(config, 0L);
   }
 
   /** The forks of one workload under one configuration. */
@@ -549,7 +548,7 @@ public final class Compare {
     return results;
   }
 
-  Map<String, long[]> exported() {
+  Map<String, Long> exported() {
     return exported;
   }
 
@@ -580,9 +579,5 @@ public final class Compare {
         + ManagementFactory.getOperatingSystemMXBean().getName()
         + " "
         + ManagementFactory.getOperatingSystemMXBean().getVersion();
-  }
-
-  static String joined(String[] args) {
-    return String.join(" ", Arrays.asList(args));
   }
 }

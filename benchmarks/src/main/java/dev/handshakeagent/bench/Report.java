@@ -296,8 +296,8 @@ final class Report {
 
   private String exportedText() {
     List<String> parts = new ArrayList<>();
-    for (Map.Entry<String, long[]> e : run.exported().entrySet()) {
-      parts.add(e.getKey() + " " + e.getValue()[0]);
+    for (Map.Entry<String, Long> e : run.exported().entrySet()) {
+      parts.add(e.getKey() + " " + e.getValue());
     }
     return String.join(", ", parts);
   }

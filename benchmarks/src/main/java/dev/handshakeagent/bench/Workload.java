@@ -1,6 +1,5 @@
 package dev.handshakeagent.bench;
 
-import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -76,9 +75,5 @@ public enum Workload {
       }
       return p;
     }
-  }
-
-  static Path pkiDir() {
-    return BenchPki.defaultDir();
   }
 }

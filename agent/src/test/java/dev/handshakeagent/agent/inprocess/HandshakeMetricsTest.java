@@ -15,7 +15,14 @@ import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -80,8 +87,10 @@ class HandshakeMetricsTest {
 
     List<DoublePointData> timeLeft =
         List.copyOf(metric(metrics, "tls.certificate.time_left").getDoubleGaugeData().getPoints());
-    assertDays(timeLeft, "CN=soon.localhost,O=handshake-agent", 3);
-    assertDays(timeLeft, "CN=later.localhost,O=handshake-agent", 400);
+    assertDays(
+        timeLeft, TestPki.Server.EXPIRES_IN_3_DAYS, "CN=soon.localhost,O=handshake-agent", 3);
+    assertDays(
+        timeLeft, TestPki.Server.EXPIRES_IN_400_DAYS, "CN=later.localhost,O=handshake-agent", 400);
     List<String> sources =
         timeLeft.stream()
             .map(p -> p.getAttributes().get(SOURCE))
@@ -91,7 +100,30 @@ class HandshakeMetricsTest {
     assertEquals(List.of("local", "peer"), sources, "server's own and the peer's view");
   }
 
-  static void assertDays(List<DoublePointData> points, String subject, int days) {
+  /**
+   * The gauge shows the certificate's time left within 0.05 days. The test PKI is reused between
+   * runs (target/test-pki), so "time left" is computed from the certificate itself, which must be
+   * valid for exactly {@code days}.
+   */
+  static void assertDays(
+      List<DoublePointData> points, TestPki.Server server, String subject, int days)
+      throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(TestPki.keyStore(server))) {
+      store.load(in, TestPki.PASSWORD);
+    }
+    X509Certificate cert = null;
+    for (String alias : Collections.list(store.aliases())) {
+      if (store.isKeyEntry(alias)) {
+        cert = (X509Certificate) store.getCertificate(alias);
+      }
+    }
+    assertTrue(cert != null && subject.equals(cert.getSubjectX500Principal().getName()), subject);
+    long validDays =
+        Duration.between(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()).toDays();
+    assertEquals(days, validDays, subject + " validity");
+    double expected =
+        Duration.between(Instant.now(), cert.getNotAfter().toInstant()).toMillis() / 86_400_000.0;
     List<DoublePointData> mine =
         points.stream()
             .filter(p -> subject.equals(p.getAttributes().get(SUBJECT)))
@@ -99,8 +131,9 @@ class HandshakeMetricsTest {
     assertEquals(2, mine.size(), "seen by the client (peer) and the server (local): " + points);
     for (DoublePointData p : mine) {
       double d = p.getValue() / 86_400;
-      // The test PKI is reused between runs (target/test-pki): allow it to be up to a day old.
-      assertTrue(d > days - 1 && d <= days, subject + ": " + d + " days");
+      assertTrue(
+          d > expected - 0.05 && d <= expected + 0.001,
+          subject + ": " + d + " days, expected " + expected);
     }
   }
 
