@@ -1,9 +1,13 @@
 package dev.handshakeagent.agent.telemetry;
 
+import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.CERTIFICATE_HASH_SHA256;
+import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.CERTIFICATE_ISSUER;
+import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.CERTIFICATE_SOURCE;
+import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.CERTIFICATE_SUBJECT;
+
 import dev.handshakeagent.agent.tracking.HandshakeFacts;
 import dev.handshakeagent.agent.tracking.HandshakeRecord;
 import dev.handshakeagent.agent.tracking.HandshakeTracker;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -29,14 +33,6 @@ final class HandshakeMetrics {
   static final int MAX_CERTIFICATES = 100;
   static final String OTHER = "_OTHER";
 
-  static final AttributeKey<String> CERT_SUBJECT =
-      AttributeKey.stringKey("tls.certificate.subject");
-  static final AttributeKey<String> CERT_ISSUER = AttributeKey.stringKey("tls.certificate.issuer");
-  static final AttributeKey<String> CERT_SHA256 =
-      AttributeKey.stringKey("tls.certificate.hash.sha256");
-  static final AttributeKey<String> CERT_SOURCE =
-      AttributeKey.stringKey("handshake.certificate.source");
-
   /** 1 ms to 10 s, in seconds. */
   static final List<Double> DURATION_BUCKETS =
       Arrays.asList(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
@@ -50,18 +46,18 @@ final class HandshakeMetrics {
   HandshakeMetrics(Meter meter, HandshakeTracker tracker) {
     duration =
         meter
-            .histogramBuilder("tls.handshake.duration")
+            .histogramBuilder(HandshakeSemconv.METRIC_DURATION)
             .setDescription("Duration of TLS handshakes, by outcome")
             .setUnit("s")
             .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
             .build();
     meter
-        .upDownCounterBuilder("tls.handshake.active")
+        .upDownCounterBuilder(HandshakeSemconv.METRIC_ACTIVE)
         .setDescription("TLS handshakes started and not yet ended")
         .setUnit("{handshake}")
         .buildWithCallback(m -> m.record(tracker.activeHandshakes()));
     meter
-        .gaugeBuilder("tls.certificate.time_left")
+        .gaugeBuilder(HandshakeSemconv.METRIC_CERTIFICATE_TIME_LEFT)
         .setDescription("Seconds until the leaf certificate's not_after, per certificate seen")
         .setUnit("s")
         .buildWithCallback(
@@ -129,13 +125,13 @@ final class HandshakeMetrics {
             new Seen(
                 notAfter,
                 Attributes.of(
-                    CERT_SUBJECT,
+                    CERTIFICATE_SUBJECT,
                     leaf.subject,
-                    CERT_ISSUER,
+                    CERTIFICATE_ISSUER,
                     leaf.issuer,
-                    CERT_SHA256,
+                    CERTIFICATE_HASH_SHA256,
                     sha,
-                    CERT_SOURCE,
+                    CERTIFICATE_SOURCE,
                     source)));
         return;
       }
@@ -148,13 +144,13 @@ final class HandshakeMetrics {
             new Seen(
                 notAfter,
                 Attributes.of(
-                    CERT_SUBJECT,
+                    CERTIFICATE_SUBJECT,
                     OTHER,
-                    CERT_ISSUER,
+                    CERTIFICATE_ISSUER,
                     OTHER,
-                    CERT_SHA256,
+                    CERTIFICATE_HASH_SHA256,
                     OTHER,
-                    CERT_SOURCE,
+                    CERTIFICATE_SOURCE,
                     source)));
       }
     }

@@ -4,12 +4,20 @@ import io.opentelemetry.api.common.AttributeKey;
 import java.util.List;
 
 /**
- * The naming table: every span name and attribute key the agent emits, in one place.
+ * The naming table: every span name, metric name and attribute key the agent emits, in one place.
  *
  * <p>{@code tls.*}, {@code server.*}, {@code client.*}, {@code network.peer.*} and {@code
  * error.type} are copied from the OpenTelemetry semantic conventions v1.37.0 (the {@code tls.*}
  * group has "development" stability there). Keys starting with {@code handshake.} are the project's
  * own, for what no convention covers.
+ *
+ * <p>The one exception are the metric names ({@link #METRIC_DURATION}, {@link #METRIC_ACTIVE},
+ * {@link #METRIC_CERTIFICATE_TIME_LEFT}): they sit in {@code tls.} because DESIGN section 3 names
+ * them so, and we found no TLS metric in the semantic conventions v1.37.0 they could clash with; if
+ * the conventions ever add one, these names are the ones to revisit. The certificate gauge's
+ * attributes are our own ({@code handshake.certificate.*}): the conventions describe a certificate
+ * only per side of a connection ({@code tls.server.*} / {@code tls.client.*}), not one certificate
+ * seen by either side.
  */
 public final class HandshakeSemconv {
   private HandshakeSemconv() {}
@@ -39,6 +47,16 @@ public final class HandshakeSemconv {
   public static final String SEND = "send";
 
   public static final String RECEIVE = "receive";
+
+  // ------------------------------------------------------------------ metric names
+  /** Histogram, seconds: duration of every ended handshake, by outcome. */
+  public static final String METRIC_DURATION = "tls.handshake.duration";
+
+  /** Up-down counter: handshakes started and not yet ended. */
+  public static final String METRIC_ACTIVE = "tls.handshake.active";
+
+  /** Gauge, seconds until {@code not_after}, one series per leaf certificate seen. */
+  public static final String METRIC_CERTIFICATE_TIME_LEFT = "tls.certificate.time_left";
 
   // ------------------------------------------------------------------ semantic conventions
   /** {@code tls} (or {@code ssl} for SSLv3). */
@@ -182,6 +200,22 @@ public final class HandshakeSemconv {
 
   /** Longest list an offered/enabled attribute carries; the rest is counted in a last entry. */
   public static final int MAX_LIST = 64;
+
+  /** Certificate gauge: the leaf certificate's subject (RFC 2253). */
+  public static final AttributeKey<String> CERTIFICATE_SUBJECT =
+      AttributeKey.stringKey("handshake.certificate.subject");
+
+  /** Certificate gauge: the leaf certificate's issuer (RFC 2253). */
+  public static final AttributeKey<String> CERTIFICATE_ISSUER =
+      AttributeKey.stringKey("handshake.certificate.issuer");
+
+  /** Certificate gauge: SHA-256 of the leaf certificate, upper-case hex. */
+  public static final AttributeKey<String> CERTIFICATE_HASH_SHA256 =
+      AttributeKey.stringKey("handshake.certificate.hash.sha256");
+
+  /** Certificate gauge: {@code local} (this side presented it) or {@code peer} (received). */
+  public static final AttributeKey<String> CERTIFICATE_SOURCE =
+      AttributeKey.stringKey("handshake.certificate.source");
 
   /** {@code error.type} of a handshake that never finished. */
   public static final String ABANDONED = "abandoned";

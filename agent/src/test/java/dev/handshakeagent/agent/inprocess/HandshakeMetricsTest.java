@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class HandshakeMetricsTest {
   static final AttributeKey<String> ERROR = AttributeKey.stringKey("error.type");
-  static final AttributeKey<String> SUBJECT = AttributeKey.stringKey("tls.certificate.subject");
+  static final AttributeKey<String> SUBJECT =
+      AttributeKey.stringKey("handshake.certificate.subject");
   static final AttributeKey<String> SOURCE = AttributeKey.stringKey("handshake.certificate.source");
   static final AttributeKey<String> SERVER = AttributeKey.stringKey("server.address");
 
