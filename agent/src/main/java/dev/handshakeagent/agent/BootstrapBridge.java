@@ -33,20 +33,12 @@ final class BootstrapBridge {
 
   private BootstrapBridge() {}
 
-  /** How the bridge got into the boot loader (for the agent's debug line and tests). */
-  static volatile String how = "not yet";
-
   static void inject(Instrumentation inst) throws IOException {
-    if (onBootClassPath()) {
-      how = "already there (attached before, or -Xbootclasspath/a)";
-      return;
-    }
-    if (defineInBootLoader(inst)) {
-      how = "defined in the boot loader";
+    // Already there when attached before, or with -Xbootclasspath/a.
+    if (onBootClassPath() || defineInBootLoader(inst)) {
       return;
     }
     appendJar(inst);
-    how = "appended to the boot class path";
   }
 
   /**

@@ -23,11 +23,6 @@ public final class HandshakeBridge {
     listener = newListener;
   }
 
-  /** The listener in place, or {@code null}. */
-  public static HandshakeListener installed() {
-    return listener;
-  }
-
   /** How many errors the hooks swallowed since the JVM started. Tests assert it stays 0. */
   public static long suppressedErrors() {
     return SUPPRESSED.get();

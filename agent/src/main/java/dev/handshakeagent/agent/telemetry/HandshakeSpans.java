@@ -386,8 +386,4 @@ final class HandshakeSpans {
       b.setAttribute(key, (long) port);
     }
   }
-
-  static String sha256(X509Certificate c) {
-    return CertificateFields.of(c).sha256;
-  }
 }

@@ -93,10 +93,6 @@ public final class HandshakeRecord {
     return state == ACTIVE;
   }
 
-  synchronized boolean isEnded() {
-    return state == ENDED;
-  }
-
   synchronized void frameOpened(long now) {
     openFrames++;
     lastActivityNanos = now;
