@@ -31,8 +31,9 @@ import java.util.logging.Logger;
  *
  * <p>Defaults that differ from the SDK's: OTLP protocol {@code http/protobuf} (the SDK's own
  * default is grpc, the official Java agent's is http/protobuf; this agent bundles no gRPC sender),
- * metrics and logs exporters {@code none}, and a {@code service.name} derived from the main class
- * or jar instead of {@code unknown_service:java}.
+ * logs exporter {@code none} (the agent writes no logs through the SDK), and a {@code service.name}
+ * derived from the main class or jar instead of {@code unknown_service:java}. Traces and metrics
+ * keep the SDK's default exporter, {@code otlp}.
  */
 public final class TelemetrySdk {
   static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");

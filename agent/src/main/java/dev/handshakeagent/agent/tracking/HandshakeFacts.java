@@ -201,7 +201,6 @@ public final class HandshakeFacts {
     return out;
   }
 
-  /** Wire ids to the JDK's names; GREASE and unknown ids keep a hex form. */
   /**
    * Names of recent offers: clients send the same lists again and again, so each distinct list is
    * named once (a reflective lookup per id). At most 64 entries; export thread only, synchronized
@@ -215,6 +214,7 @@ public final class HandshakeFacts {
         }
       };
 
+  /** Wire ids to the JDK's names: GREASE ids are left out, unknown ids keep a hex form. */
   private static List<String> idNames(List<Integer> ids, java.lang.reflect.Method nameOf) {
     List<Object> key = List.of(String.valueOf(nameOf), List.copyOf(ids));
     synchronized (OFFER_NAMES) {
