@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The agent's own options, parsed once. Each key can be given three ways; the first found wins:
@@ -76,8 +77,8 @@ public final class AgentOptions {
   /** Parses with explicit sources (tests, and the attach command checking its arguments). */
   public static AgentOptions parse(
       String agentArgs,
-      java.util.function.Function<String, String> systemProperty,
-      java.util.function.Function<String, String> environment,
+      Function<String, String> systemProperty,
+      Function<String, String> environment,
       Consumer<String> warn) {
     Map<String, String> args = new LinkedHashMap<>();
     Map<String, String> otel = new LinkedHashMap<>();
@@ -140,14 +141,14 @@ public final class AgentOptions {
   /** Looks a key up in the three places, and validates its value. */
   private static final class Source {
     private final Map<String, String> args;
-    private final java.util.function.Function<String, String> systemProperty;
-    private final java.util.function.Function<String, String> environment;
+    private final Function<String, String> systemProperty;
+    private final Function<String, String> environment;
     private final Consumer<String> warn;
 
     Source(
         Map<String, String> args,
-        java.util.function.Function<String, String> systemProperty,
-        java.util.function.Function<String, String> environment,
+        Function<String, String> systemProperty,
+        Function<String, String> environment,
         Consumer<String> warn) {
       this.args = args;
       this.systemProperty = systemProperty;

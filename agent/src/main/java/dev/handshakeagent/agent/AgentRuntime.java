@@ -17,6 +17,8 @@ import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -164,7 +166,7 @@ public final class AgentRuntime {
                       TypeDescription type,
                       ClassLoader loader,
                       JavaModule module,
-                      java.security.ProtectionDomain pd) -> i.apply(b, type));
+                      ProtectionDomain pd) -> i.apply(b, type));
     }
     return builder;
   }
@@ -187,7 +189,7 @@ public final class AgentRuntime {
         @Override
         public CompletableResultCode flush() {
           return CompletableResultCode.ofAll(
-              java.util.List.of(
+              List.of(
                   sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
         }
 

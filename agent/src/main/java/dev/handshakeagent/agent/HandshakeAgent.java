@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent;
 
+import dev.handshakeagent.agent.attach.AttachCommand;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -24,6 +25,6 @@ public final class HandshakeAgent {
 
   /** {@code java -jar handshake-agent.jar list | attach <pid> [key=value ...] | detach <pid>}. */
   public static void main(String[] args) {
-    System.exit(dev.handshakeagent.agent.attach.AttachCommand.run(args, System.out, System.err));
+    System.exit(AttachCommand.run(args, System.out, System.err));
   }
 }

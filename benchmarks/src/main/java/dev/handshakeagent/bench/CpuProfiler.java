@@ -1,6 +1,9 @@
 package dev.handshakeagent.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,10 +37,9 @@ import org.openjdk.jmh.results.ScalarResult;
 public final class CpuProfiler implements InternalProfiler {
   private static final String[] GROUPS = {"app", "agent", "export", "other"};
 
-  private final com.sun.management.ThreadMXBean threads =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-  private final com.sun.management.OperatingSystemMXBean os =
-      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private final OperatingSystemMXBean os =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private long processCpu;
   private Map<Long, long[]> before = new HashMap<>();
@@ -88,7 +90,7 @@ public final class CpuProfiler implements InternalProfiler {
     long[] cpu = threads.getThreadCpuTime(ids);
     long[] alloc = threads.getThreadAllocatedBytes(ids);
     for (int i = 0; i < ids.length; i++) {
-      java.lang.management.ThreadInfo info = threads.getThreadInfo(ids[i]);
+      ThreadInfo info = threads.getThreadInfo(ids[i]);
       if (info == null || cpu[i] < 0) {
         continue;
       }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -70,8 +72,8 @@ public final class DiscardingReceiver implements AutoCloseable {
   }
 
   /** The [start, end) ranges of the length-delimited fields numbered {@code number}. */
-  private static java.util.List<int[]> fields(byte[] b, int from, int to, int number) {
-    java.util.List<int[]> out = new java.util.ArrayList<>();
+  private static List<int[]> fields(byte[] b, int from, int to, int number) {
+    List<int[]> out = new ArrayList<>();
     int[] pos = {from};
     while (pos[0] < to) {
       long key = varint(b, pos);

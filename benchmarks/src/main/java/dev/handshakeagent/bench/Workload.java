@@ -1,5 +1,7 @@
 package dev.handshakeagent.bench;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -32,7 +34,7 @@ public enum Workload {
   public Contexts contexts() throws Exception {
     if (Boolean.getBoolean("bench.discardStderr")) {
       // The javax.net.debug variant: its output is formatted as usual, then thrown away.
-      System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      System.setErr(new PrintStream(OutputStream.nullOutputStream()));
     }
     BenchPki pki = BenchPki.in(BenchPki.defaultDir());
     return new Contexts(

@@ -1,6 +1,7 @@
 package dev.handshakeagent.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ class BenchmarkSmokeTest {
   @Test
   void badOptionsAreOneClearLine(@TempDir Path out) {
     IllegalArgumentException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        assertThrows(
             IllegalArgumentException.class, () -> Compare.run("--rounds=many", "--out-dir=" + out));
     assertEquals("invalid value 'many' for --rounds (accepted: a number >= 0)", e.getMessage());
   }

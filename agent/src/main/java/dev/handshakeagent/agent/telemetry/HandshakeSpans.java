@@ -59,6 +59,7 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import java.net.SocketException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Builds the spans of one ended handshake: the root span with its attributes, and one child span
@@ -341,8 +343,7 @@ final class HandshakeSpans {
    */
   static Throwable shown(HandshakeRecord r) {
     Throwable t = r.thrown();
-    if (t instanceof javax.net.ssl.SSLException
-        && t.getCause() instanceof java.net.SocketException) {
+    if (t instanceof SSLException && t.getCause() instanceof SocketException) {
       return t.getCause();
     }
     return t;

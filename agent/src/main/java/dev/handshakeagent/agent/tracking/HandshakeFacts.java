@@ -1,16 +1,22 @@
 package dev.handshakeagent.agent.tracking;
 
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Plain values of one ended handshake, read on the export thread from the references its {@link
@@ -187,11 +193,11 @@ public final class HandshakeFacts {
     return null;
   }
 
-  private static List<String> names(Object list, java.lang.reflect.Field nameField, JsseAccess j) {
+  private static List<String> names(Object list, Field nameField, JsseAccess j) {
     if (!(list instanceof List)) {
       return null;
     }
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (Object o : ((List<?>) list).toArray()) {
       String n = JsseAccess.nameOf(nameField, o);
       if (n != null) {
@@ -206,16 +212,16 @@ public final class HandshakeFacts {
    * named once (a reflective lookup per id). At most 64 entries; export thread only, synchronized
    * for safety.
    */
-  private static final java.util.Map<List<Object>, List<String>> OFFER_NAMES =
-      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+  private static final Map<List<Object>, List<String>> OFFER_NAMES =
+      new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<List<Object>, List<String>> e) {
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, List<String>> e) {
           return size() > 64;
         }
       };
 
   /** Wire ids to the JDK's names: GREASE ids are left out, unknown ids keep a hex form. */
-  private static List<String> idNames(List<Integer> ids, java.lang.reflect.Method nameOf) {
+  private static List<String> idNames(List<Integer> ids, Method nameOf) {
     List<Object> key = List.of(String.valueOf(nameOf), List.copyOf(ids));
     synchronized (OFFER_NAMES) {
       List<String> known = OFFER_NAMES.get(key);
@@ -230,8 +236,8 @@ public final class HandshakeFacts {
     return named;
   }
 
-  private static List<String> lookUpNames(List<Integer> ids, java.lang.reflect.Method nameOf) {
-    List<String> out = new java.util.ArrayList<>();
+  private static List<String> lookUpNames(List<Integer> ids, Method nameOf) {
+    List<String> out = new ArrayList<>();
     for (int id : ids) {
       if ((id & 0x0F0F) == 0x0A0A) {
         continue; // GREASE (RFC 8701): not a real offer
@@ -254,11 +260,11 @@ public final class HandshakeFacts {
       return null;
     }
     Object tm = JsseAccess.invoke(j.contextTrustManager, sslContextImpl);
-    if (!(tm instanceof javax.net.ssl.X509TrustManager)) {
+    if (!(tm instanceof X509TrustManager)) {
       return null;
     }
-    List<String> out = new java.util.ArrayList<>();
-    for (X509Certificate c : ((javax.net.ssl.X509TrustManager) tm).getAcceptedIssuers()) {
+    List<String> out = new ArrayList<>();
+    for (X509Certificate c : ((X509TrustManager) tm).getAcceptedIssuers()) {
       if (out.size() == 5) {
         break;
       }

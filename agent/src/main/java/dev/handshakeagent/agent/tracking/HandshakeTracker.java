@@ -4,6 +4,7 @@ import dev.handshakeagent.bridge.HandshakeListener;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,7 +95,7 @@ public final class HandshakeTracker implements HandshakeListener {
 
     IgnoredPeers(Set<String> hostPorts) {
       this.hostPorts = Set.copyOf(hostPorts);
-      Set<Integer> p = new java.util.HashSet<>();
+      Set<Integer> p = new HashSet<>();
       boolean numeric = true;
       for (String hostPort : hostPorts) {
         try {

@@ -14,6 +14,7 @@ import dev.handshakeagent.agent.testing.Traces;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +29,7 @@ class AbandonedHandshakeTest {
     InProcessAgent.reset();
     byte[] hello = TlsRun.clientHelloBytes(TlsConfig.client(false));
     // Sends half a client_hello, then stalls for 4 s (the server's read blocks), then closes.
-    byte[] half = java.util.Arrays.copyOf(hello, hello.length / 2);
+    byte[] half = Arrays.copyOf(hello, hello.length / 2);
     TlsRun.Result r = TlsRun.rawClient(TlsConfig.server(TestPki.Server.RSA), half, 4000);
     assertTrue(r.server.startsWith("FAIL"), r.toString());
     List<SpanData> spans = InProcessAgent.spans();

@@ -20,8 +20,10 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Successful handshakes with the agent installed in this JVM: one root per side, every phase. */
@@ -385,8 +387,8 @@ class HandshakeSuccessTest {
 
   private static List<SpanData> byStart(List<SpanData> roots) {
     return roots.stream()
-        .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos))
-        .collect(java.util.stream.Collectors.toList());
+        .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos))
+        .collect(Collectors.toList());
   }
 
   static String leafSha256(TestPki.Server server) throws Exception {

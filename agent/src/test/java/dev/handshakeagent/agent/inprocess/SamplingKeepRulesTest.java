@@ -14,8 +14,10 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ class SamplingKeepRulesTest {
     }
     InProcessAgent.reset();
     long warmUp = durationCount();
-    java.util.Set<Long> slowPorts = new java.util.HashSet<>();
+    Set<Long> slowPorts = new HashSet<>();
     for (int i = 0; i < 1000; i++) {
       TlsConfig s = i % 50 == 7 ? untrusted : server; // 20 failures
       TlsConfig c = i % 200 == 11 ? slowClient : client; // 5 slow ones

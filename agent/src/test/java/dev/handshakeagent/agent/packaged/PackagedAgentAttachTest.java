@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.ByteString;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
 import dev.handshakeagent.agent.testing.TestPki;
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -186,7 +189,7 @@ class PackagedAgentAttachTest {
       assertTrue(output.lines().noneMatch(l -> l.startsWith("UNEXPECTED")), output);
       assertTrue(!output.contains("Exception"), output);
       // A second attach must not stack hooks on top of the first: no phase nested in itself.
-      java.util.Map<com.google.protobuf.ByteString, String> names = new java.util.HashMap<>();
+      Map<ByteString, String> names = new HashMap<>();
       for (OtlpReceiver.Received s : receiver.spans()) {
         names.put(s.span.getSpanId(), s.span.getName());
       }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
 import dev.handshakeagent.agent.testing.TestPki;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -95,7 +98,7 @@ class PackagedAgentOptionsTest {
   }
 
   static String hex(byte[] b) {
-    return java.util.HexFormat.of().formatHex(b);
+    return HexFormat.of().formatHex(b);
   }
 
   @ParameterizedTest
@@ -154,8 +157,8 @@ class PackagedAgentOptionsTest {
               .collect(Collectors.toList());
       assertEquals(4, roots.size(), roots.toString());
       assertTrue(roots.stream().allMatch(r -> "error".equals(r.attr("handshake.kept_because"))));
-      io.opentelemetry.proto.metrics.v1.Metric duration = null;
-      for (io.opentelemetry.proto.metrics.v1.Metric m : receiver.metrics()) {
+      Metric duration = null;
+      for (Metric m : receiver.metrics()) {
         if (m.getName().equals("tls.handshake.duration")) {
           duration = m; // cumulative: the last export has the totals
         }
@@ -163,7 +166,7 @@ class PackagedAgentOptionsTest {
       assertTrue(duration != null, "no tls.handshake.duration received");
       long count =
           duration.getHistogram().getDataPointsList().stream()
-              .mapToLong(io.opentelemetry.proto.metrics.v1.HistogramDataPoint::getCount)
+              .mapToLong(HistogramDataPoint::getCount)
               .sum();
       assertEquals(8, count, "four handshakes, both sides");
       assertTrue(

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -41,8 +42,8 @@ class PackagedAgentTest {
           "CLIENT_CERT_MISSING12 client");
 
   /** A fact the diagnosis of one side must name, per failing scenario ("side:fact"). */
-  static final java.util.Map<String, String> DIAGNOSIS_FACTS =
-      java.util.Map.of(
+  static final Map<String, String> DIAGNOSIS_FACTS =
+      Map.of(
           "PROTOCOL_MISMATCH",
               "server:The client offered TLSv1.2 only; this server accepts TLSv1.3 only",
           "NO_SHARED_CIPHER", "server:No cipher suite in common",

@@ -17,6 +17,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -167,11 +169,11 @@ class ExportReportTest {
         "java.net.http.HttpTimeoutException: request timed out",
         ExportReport.describe(
             FailedExportException.httpFailedExceptionally(
-                new java.net.http.HttpTimeoutException("request timed out"))));
+                new HttpTimeoutException("request timed out"))));
     assertEquals(
         "java.net.ConnectException",
         ExportReport.describe(
-            FailedExportException.httpFailedExceptionally(new java.net.ConnectException())));
+            FailedExportException.httpFailedExceptionally(new ConnectException())));
     assertEquals("no details", ExportReport.describe(null));
   }
 

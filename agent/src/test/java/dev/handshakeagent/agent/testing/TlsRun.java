@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,8 +35,7 @@ public final class TlsRun {
   private static final int TIMEOUT_MS = 15_000;
 
   /** Ports already handed out in this JVM: each run's port identifies its spans. */
-  private static final java.util.Set<Integer> USED_PORTS =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Integer> USED_PORTS = ConcurrentHashMap.newKeySet();
 
   private TlsRun() {}
 
