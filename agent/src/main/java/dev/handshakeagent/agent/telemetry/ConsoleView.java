@@ -36,8 +36,8 @@ final class ConsoleView {
   static ConsoleHandshake of(HandshakeRecord r, HandshakeFacts f) {
     ConsoleHandshake.Builder b =
         ConsoleHandshake.builder()
-            .role(r.isClient() ? "client" : "server")
-            .api(r.isEngine() ? "SSLEngine" : "SSLSocket")
+            .role(HandshakeValues.role(r))
+            .api(HandshakeValues.api(r))
             .protocol(f.protocol)
             .cipher(f.cipherSuite)
             .peer(peer(r, f))
@@ -53,20 +53,19 @@ final class ConsoleView {
       default:
         b.outcome(ConsoleHandshake.Outcome.FAILED)
             .errorType(HandshakeSpans.errorType(r, f))
-            .alertOrigin(f.alertDescription == null ? null : r.alertReceived() ? "peer" : "local")
+            .alertOrigin(
+                f.alertDescription == null ? null : HandshakeValues.alertOrigin(r.alertReceived()))
             .message(Diagnosis.of(r, f));
     }
     if (failed != null) {
       b.failedPhase(PhaseNames.spanName(failed));
     }
     List<Frame> frames = HandshakeSpans.sorted(r.phases());
-    boolean helloRetry = false;
     for (Frame fr : frames) {
       int depth = 0;
       for (Frame p = fr.exportedParent(); p != null; p = p.exportedParent()) {
         depth++;
       }
-      helloRetry |= "hello_retry_request".equals(PhaseNames.message(fr));
       b.phase(
           PhaseNames.spanName(fr),
           depth,
@@ -74,7 +73,7 @@ final class ConsoleView {
           fr.endNanos() - fr.startNanos(),
           fr == failed);
     }
-    return b.helloRetry(helloRetry).build();
+    return b.helloRetry(HandshakeValues.helloRetry(r)).build();
   }
 
   private static String peer(HandshakeRecord r, HandshakeFacts f) {

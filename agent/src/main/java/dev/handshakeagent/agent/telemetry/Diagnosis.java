@@ -116,7 +116,7 @@ final class Diagnosis {
           + " ends at issuer "
           + last.getIssuerX500Principal().getName()
           + ", which is not in the trust store of this "
-          + (r.isClient() ? "client" : "server")
+          + HandshakeValues.role(r)
           + ".";
     }
     if (!r.isClient() && lower.contains("empty client certificate chain")) {
@@ -132,7 +132,7 @@ final class Diagnosis {
         && ("bad_certificate".equals(alert)
             || "certificate_required".equals(alert)
             || "handshake_failure".equals(alert))
-        && sawCertificateRequest(r)
+        && HandshakeValues.certificateRequested(r)
         && f.localChain == null) {
       return "The server requires a client certificate and this client sent none (it had no key"
           + " for the issuers the server asked for); the server sent "
@@ -198,15 +198,6 @@ final class Diagnosis {
   private static boolean causedBy(HandshakeRecord r, String simpleName) {
     for (Throwable t = r.thrown(); t != null && t.getCause() != t; t = t.getCause()) {
       if (t.getClass().getSimpleName().equals(simpleName)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean sawCertificateRequest(HandshakeRecord r) {
-    for (Frame f : r.phases()) {
-      if ("certificate_request".equals(PhaseNames.message(f))) {
         return true;
       }
     }

@@ -73,7 +73,7 @@ final class HandshakeMetrics {
 
   void record(HandshakeRecord r, HandshakeFacts f) {
     AttributesBuilder a = Attributes.builder();
-    a.put(HandshakeSemconv.ROLE, r.isClient() ? "client" : "server");
+    a.put(HandshakeSemconv.ROLE, HandshakeValues.role(r));
     if (f.protocol != null) {
       a.put(HandshakeSemconv.TLS_PROTOCOL_VERSION, HandshakeSpans.version(f.protocol));
     }

@@ -194,7 +194,7 @@ final class HandshakeSpans {
         b.setAttribute(ALERT, fr.alertDescription());
         b.setAttribute(ERROR_TYPE, fr.alertDescription());
       }
-      b.setAttribute(ALERT_ORIGIN, fr.alertReceived() ? "peer" : "local");
+      b.setAttribute(ALERT_ORIGIN, HandshakeValues.alertOrigin(fr.alertReceived()));
     }
     Span s = b.startSpan();
     if (fr.kind() == Frame.Kind.ALERT && fr.error() != null) {
@@ -229,8 +229,8 @@ final class HandshakeSpans {
       HandshakeFacts f,
       String serverAddress,
       List<Frame> frames) {
-    b.setAttribute(ROLE, r.isClient() ? "client" : "server");
-    b.setAttribute(API, r.isEngine() ? "SSLEngine" : "SSLSocket");
+    b.setAttribute(ROLE, HandshakeValues.role(r));
+    b.setAttribute(API, HandshakeValues.api(r));
     b.setAttribute(PROVIDER, "SunJSSE");
     boolean ok = r.outcome() == HandshakeRecord.Outcome.SUCCEEDED;
     b.setAttribute(TLS_ESTABLISHED, ok);
@@ -263,19 +263,8 @@ final class HandshakeSpans {
       b.setAttribute(TLS_CLIENT_NOT_AFTER, c.notAfter);
       put(b, TLS_CLIENT_HASH_SHA256, c.sha256);
     }
-    boolean certificateRequest = false;
-    boolean helloRetry = false;
-    for (Frame fr : r.phases()) {
-      String m = PhaseNames.message(fr);
-      certificateRequest |= "certificate_request".equals(m);
-      helloRetry |= "hello_retry_request".equals(m);
-    }
-    if (r.isClient()) {
-      b.setAttribute(CLIENT_AUTH, certificateRequest ? "requested" : "none");
-    } else {
-      put(b, CLIENT_AUTH, f.serverClientAuth);
-    }
-    b.setAttribute(HELLO_RETRY, helloRetry);
+    put(b, CLIENT_AUTH, HandshakeValues.clientAuth(r, f));
+    b.setAttribute(HELLO_RETRY, HandshakeValues.helloRetry(r));
     // Peer and addresses: from fields and socket getters only, never a reverse DNS lookup.
     put(b, SERVER_ADDRESS, serverAddress);
     if (r.isClient()) {
@@ -310,7 +299,7 @@ final class HandshakeSpans {
       }
       if (f.alertDescription != null) {
         b.setAttribute(ALERT, f.alertDescription);
-        b.setAttribute(ALERT_ORIGIN, r.alertReceived() ? "peer" : "local");
+        b.setAttribute(ALERT_ORIGIN, HandshakeValues.alertOrigin(r.alertReceived()));
       }
       Frame failed = failedPhase(r);
       if (failed != null) {
