@@ -121,7 +121,7 @@ final class HandshakeSpans {
     }
     b.setSpanKind(SpanKind.INTERNAL).setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
     List<Frame> frames = phases ? sorted(r.phases()) : List.of();
-    rootAttributes(b, r, f, serverAddress, frames);
+    rootAttributes(b, r, f, serverAddress);
     // Decided now that the outcome is known; KeepSampler keeps failed and slow ones whatever the
     // configured sampler says.
     b.setAttribute(
@@ -224,11 +224,7 @@ final class HandshakeSpans {
   }
 
   private void rootAttributes(
-      SpanBuilder b,
-      HandshakeRecord r,
-      HandshakeFacts f,
-      String serverAddress,
-      List<Frame> frames) {
+      SpanBuilder b, HandshakeRecord r, HandshakeFacts f, String serverAddress) {
     b.setAttribute(ROLE, HandshakeValues.role(r));
     b.setAttribute(API, HandshakeValues.api(r));
     b.setAttribute(PROVIDER, "SunJSSE");
