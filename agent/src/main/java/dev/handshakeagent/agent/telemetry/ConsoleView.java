@@ -42,7 +42,7 @@ final class ConsoleView {
             .cipher(f.cipherSuite)
             .peer(peer(r, f))
             .durationNanos(r.endNanos() - r.startNanos());
-    Frame failed = HandshakeSpans.failedPhase(r);
+    Frame failed = HandshakeValues.failedPhase(r);
     switch (r.outcome()) {
       case SUCCEEDED:
         b.outcome(ConsoleHandshake.Outcome.OK).resumed(f.resumed);
@@ -52,7 +52,7 @@ final class ConsoleView {
         break;
       default:
         b.outcome(ConsoleHandshake.Outcome.FAILED)
-            .errorType(HandshakeSpans.errorType(r, f))
+            .errorType(HandshakeValues.errorType(r, f))
             .alertOrigin(
                 f.alertDescription == null ? null : HandshakeValues.alertOrigin(r.alertReceived()))
             .message(Diagnosis.of(r, f));
@@ -60,7 +60,7 @@ final class ConsoleView {
     if (failed != null) {
       b.failedPhase(PhaseNames.spanName(failed));
     }
-    List<Frame> frames = HandshakeSpans.sorted(r.phases());
+    List<Frame> frames = HandshakeValues.sorted(r.phases());
     for (Frame fr : frames) {
       int depth = 0;
       for (Frame p = fr.exportedParent(); p != null; p = p.exportedParent()) {
@@ -80,7 +80,7 @@ final class ConsoleView {
     String host;
     int port;
     if (r.isClient()) {
-      host = HandshakeSpans.serverAddress(r, f);
+      host = HandshakeValues.serverAddress(r, f);
       port = f.peerPort;
     } else if (f.socketPeerAddress != null) {
       host = f.socketPeerAddress.getHostAddress();

@@ -94,7 +94,7 @@ final class Diagnosis {
     if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
       X509Certificate leaf = first(f.peerChain);
       return "Host name mismatch: this client asked for "
-          + quoted(HandshakeSpans.serverAddress(r, f))
+          + quoted(HandshakeValues.serverAddress(r, f))
           + "; the certificate "
           + subject(leaf)
           + " covers "
@@ -183,7 +183,7 @@ final class Diagnosis {
   }
 
   private static String phase(HandshakeRecord r) {
-    Frame f = HandshakeSpans.failedPhase(r);
+    Frame f = HandshakeValues.failedPhase(r);
     return f == null ? null : PhaseNames.spanName(f);
   }
 

@@ -75,16 +75,16 @@ final class HandshakeMetrics {
     AttributesBuilder a = Attributes.builder();
     a.put(HandshakeSemconv.ROLE, HandshakeValues.role(r));
     if (f.protocol != null) {
-      a.put(HandshakeSemconv.TLS_PROTOCOL_VERSION, HandshakeSpans.version(f.protocol));
+      a.put(HandshakeSemconv.TLS_PROTOCOL_VERSION, HandshakeValues.version(f.protocol));
     }
     if (f.cipherSuite != null) {
       a.put(HandshakeSemconv.TLS_CIPHER, f.cipherSuite);
     }
     if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED) {
-      a.put(HandshakeSemconv.ERROR_TYPE, HandshakeSpans.errorType(r, f));
+      a.put(HandshakeSemconv.ERROR_TYPE, HandshakeValues.errorType(r, f));
     }
     if (r.isClient()) {
-      String server = HandshakeSpans.serverAddress(r, f);
+      String server = HandshakeValues.serverAddress(r, f);
       if (server != null) {
         a.put(HandshakeSemconv.SERVER_ADDRESS, bounded(server));
       }

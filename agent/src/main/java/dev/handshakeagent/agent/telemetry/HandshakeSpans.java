@@ -1,6 +1,5 @@
 package dev.handshakeagent.agent.telemetry;
 
-import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.ABANDONED;
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.ABANDON_REASON;
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.ALERT;
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.ALERT_ORIGIN;
@@ -63,7 +62,6 @@ import java.net.SocketException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,11 +70,10 @@ import javax.net.ssl.SSLException;
 
 /**
  * Builds the spans of one ended handshake: the root span with its attributes, and one child span
- * per phase, with the timestamps recorded on the handshake thread. Runs on the export thread only.
+ * per phase, with the timestamps recorded on the handshake thread. Values the metrics, the console
+ * and the diagnosis show too come from {@link HandshakeValues}. Runs on the export thread only.
  */
 final class HandshakeSpans {
-  private static final String[] VERSION_PREFIXES = {"TLSv", "SSLv", "DTLSv"};
-
   private final Tracer tracer;
   private final boolean phases;
   private final long slowThresholdNanos;
@@ -103,7 +100,7 @@ final class HandshakeSpans {
 
   /** Exports {@code r}; returns the root's span context (for post-handshake phases). */
   SpanContext export(HandshakeRecord r, HandshakeFacts f) {
-    String serverAddress = serverAddress(r, f);
+    String serverAddress = HandshakeValues.serverAddress(r, f);
     String name =
         r.isClient()
             ? (serverAddress == null ? CLIENT_ROOT : CLIENT_ROOT + " " + serverAddress)
@@ -120,7 +117,7 @@ final class HandshakeSpans {
       b.setNoParent();
     }
     b.setSpanKind(SpanKind.INTERNAL).setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
-    List<Frame> frames = phases ? sorted(r.phases()) : List.of();
+    List<Frame> frames = phases ? HandshakeValues.sorted(r.phases()) : List.of();
     rootAttributes(b, r, f, serverAddress);
     // Decided now that the outcome is known; KeepSampler keeps failed and slow ones whatever the
     // configured sampler says.
@@ -141,13 +138,13 @@ final class HandshakeSpans {
       }
     }
     Map<Frame, Span> spans = new IdentityHashMap<>();
-    Frame failed = failedPhase(r);
+    Frame failed = HandshakeValues.failedPhase(r);
     for (Frame fr : frames) {
       Frame parentFrame = fr.exportedParent();
       Span parent = parentFrame == null ? root : spans.getOrDefault(parentFrame, root);
       Span s = phaseSpan(fr, Context.root().with(parent));
       if (fr == failed) {
-        s.setAttribute(ERROR_TYPE, errorType(r, f));
+        s.setAttribute(ERROR_TYPE, HandshakeValues.errorType(r, f));
         s.setStatus(StatusCode.ERROR);
       }
       spans.put(fr, s);
@@ -164,7 +161,7 @@ final class HandshakeSpans {
   void exportPostHandshake(SpanContext root, List<Frame> batch) {
     Map<Frame, Span> spans = new IdentityHashMap<>();
     Context rootContext = Context.root().with(Span.wrap(root));
-    List<Frame> frames = sorted(batch);
+    List<Frame> frames = HandshakeValues.sorted(batch);
     for (Frame fr : frames) {
       Frame parentFrame = fr.exportedParent();
       Span parent = parentFrame == null ? null : spans.get(parentFrame);
@@ -206,23 +203,6 @@ final class HandshakeSpans {
     return s;
   }
 
-  static List<Frame> sorted(List<Frame> frames) {
-    List<Frame> copy = new ArrayList<>(frames);
-    copy.sort(Comparator.comparingLong(Frame::startNanos));
-    return copy;
-  }
-
-  static Frame failedPhase(HandshakeRecord r) {
-    if (r.outcome() == HandshakeRecord.Outcome.SUCCEEDED) {
-      return null;
-    }
-    Frame f = r.failedFrame();
-    if (f != null && !f.isExported()) {
-      f = f.exportedParent();
-    }
-    return f != null ? f : r.lastPhase();
-  }
-
   private void rootAttributes(
       SpanBuilder b, HandshakeRecord r, HandshakeFacts f, String serverAddress) {
     b.setAttribute(ROLE, HandshakeValues.role(r));
@@ -233,7 +213,7 @@ final class HandshakeSpans {
     if (f.protocol != null) {
       String p = f.protocol;
       b.setAttribute(TLS_PROTOCOL_NAME, p.startsWith("SSL") ? "ssl" : "tls");
-      b.setAttribute(TLS_PROTOCOL_VERSION, version(p));
+      b.setAttribute(TLS_PROTOCOL_VERSION, HandshakeValues.version(p));
     }
     put(b, TLS_CIPHER, f.cipherSuite);
     put(b, TLS_CURVE, f.namedGroup);
@@ -289,7 +269,7 @@ final class HandshakeSpans {
     }
     if (!ok) {
       put(b, HandshakeSemconv.DIAGNOSIS, Diagnosis.of(r, f));
-      b.setAttribute(ERROR_TYPE, errorType(r, f));
+      b.setAttribute(ERROR_TYPE, HandshakeValues.errorType(r, f));
       if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
         put(b, ABANDON_REASON, r.abandonReason());
       }
@@ -297,28 +277,11 @@ final class HandshakeSpans {
         b.setAttribute(ALERT, f.alertDescription);
         b.setAttribute(ALERT_ORIGIN, HandshakeValues.alertOrigin(r.alertReceived()));
       }
-      Frame failed = failedPhase(r);
+      Frame failed = HandshakeValues.failedPhase(r);
       if (failed != null) {
         b.setAttribute(FAILED_PHASE, PhaseNames.spanName(failed));
       }
     }
-  }
-
-  /** {@code TLSv1.3} -> {@code 1.3}. */
-  static String version(String protocol) {
-    for (String prefix : VERSION_PREFIXES) {
-      if (protocol.startsWith(prefix)) {
-        return protocol.substring(prefix.length());
-      }
-    }
-    return protocol;
-  }
-
-  static String serverAddress(HandshakeRecord r, HandshakeFacts f) {
-    if (f.requestedServerName != null) {
-      return f.requestedServerName;
-    }
-    return r.isClient() ? f.peerHost : null;
   }
 
   /**
@@ -326,22 +289,12 @@ final class HandshakeSpans {
    * sends the fatal alert, discards the SSLException that returns, and rethrows the original
    * SocketException (reset, broken pipe): show that one.
    */
-  static Throwable shown(HandshakeRecord r) {
+  private static Throwable shown(HandshakeRecord r) {
     Throwable t = r.thrown();
     if (t instanceof SSLException && t.getCause() instanceof SocketException) {
       return t.getCause();
     }
     return t;
-  }
-
-  static String errorType(HandshakeRecord r, HandshakeFacts f) {
-    if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
-      return ABANDONED;
-    }
-    if (f.alertDescription != null) {
-      return f.alertDescription;
-    }
-    return r.thrown() != null ? r.thrown().getClass().getName() : "_OTHER";
   }
 
   private static void put(SpanBuilder b, AttributeKey<String> key, String value) {
@@ -351,7 +304,7 @@ final class HandshakeSpans {
   }
 
   /** Bounded: at most MAX_LIST entries (the last says how many were left out), 64 chars each. */
-  static void putList(SpanBuilder b, AttributeKey<List<String>> key, List<String> values) {
+  private static void putList(SpanBuilder b, AttributeKey<List<String>> key, List<String> values) {
     if (values == null || values.isEmpty()) {
       return;
     }

@@ -3,6 +3,9 @@ package dev.handshakeagent.agent.telemetry;
 import dev.handshakeagent.agent.tracking.Frame;
 import dev.handshakeagent.agent.tracking.HandshakeFacts;
 import dev.handshakeagent.agent.tracking.HandshakeRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Values derived from one ended handshake that more than one output shows (spans, metrics, the
@@ -10,6 +13,8 @@ import dev.handshakeagent.agent.tracking.HandshakeRecord;
  * only.
  */
 final class HandshakeValues {
+  private static final String[] VERSION_PREFIXES = {"TLSv", "SSLv", "DTLSv"};
+
   private HandshakeValues() {}
 
   /** {@code client} or {@code server} ({@link HandshakeSemconv#ROLE}). */
@@ -48,6 +53,61 @@ final class HandshakeValues {
       return certificateRequested(r) ? "requested" : "none";
     }
     return f.serverClientAuth;
+  }
+
+  /** {@code TLSv1.3} -> {@code 1.3}. */
+  static String version(String protocol) {
+    for (String prefix : VERSION_PREFIXES) {
+      if (protocol.startsWith(prefix)) {
+        return protocol.substring(prefix.length());
+      }
+    }
+    return protocol;
+  }
+
+  /**
+   * {@link HandshakeSemconv#SERVER_ADDRESS}: the SNI name when one was requested, else on the
+   * client the host it was created for; null on a server without SNI. Never from a reverse DNS
+   * lookup.
+   */
+  static String serverAddress(HandshakeRecord r, HandshakeFacts f) {
+    if (f.requestedServerName != null) {
+      return f.requestedServerName;
+    }
+    return r.isClient() ? f.peerHost : null;
+  }
+
+  /** {@link HandshakeSemconv#ERROR_TYPE}: {@code abandoned}, the alert, or the exception class. */
+  static String errorType(HandshakeRecord r, HandshakeFacts f) {
+    if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
+      return HandshakeSemconv.ABANDONED;
+    }
+    if (f.alertDescription != null) {
+      return f.alertDescription;
+    }
+    return r.thrown() != null ? r.thrown().getClass().getName() : "_OTHER";
+  }
+
+  /**
+   * The exported phase a failure happened in: the failing frame (or its nearest exported parent),
+   * else the last phase; null on success.
+   */
+  static Frame failedPhase(HandshakeRecord r) {
+    if (r.outcome() == HandshakeRecord.Outcome.SUCCEEDED) {
+      return null;
+    }
+    Frame f = r.failedFrame();
+    if (f != null && !f.isExported()) {
+      f = f.exportedParent();
+    }
+    return f != null ? f : r.lastPhase();
+  }
+
+  /** The phases in start order, as the span tree and the waterfall show them. */
+  static List<Frame> sorted(List<Frame> frames) {
+    List<Frame> copy = new ArrayList<>(frames);
+    copy.sort(Comparator.comparingLong(Frame::startNanos));
+    return copy;
   }
 
   private static boolean sawMessage(HandshakeRecord r, String message) {
