@@ -62,26 +62,13 @@ final class ClientHelloOffer {
         int length = b.getShort() & 0xFFFF;
         int next = b.position() + length;
         o.extensions.add(type);
-        if (type == SUPPORTED_VERSIONS) {
-          int n = b.get() & 0xFF;
-          for (int i = 0; i + 1 < n; i += 2) {
-            o.versions.add(b.getShort() & 0xFFFF);
-          }
-        } else if (type == SUPPORTED_GROUPS || type == SIGNATURE_ALGORITHMS) {
-          int n = b.getShort() & 0xFFFF;
-          List<Integer> into = type == SUPPORTED_GROUPS ? o.groups : o.signatureSchemes;
-          for (int i = 0; i + 1 < n; i += 2) {
-            into.add(b.getShort() & 0xFFFF);
-          }
-        } else if (type == EC_POINT_FORMATS) {
-          int n = b.get() & 0xFF;
-          for (int i = 0; i < n; i++) {
-            o.pointFormats.add(b.get() & 0xFF);
-          }
-        } else if (type == ALPN && length > 2) {
-          b.getShort(); // list length
-          o.firstAlpn = new byte[b.get() & 0xFF];
-          b.get(o.firstAlpn);
+        // Each extension is read from its own slice: a malformed one cannot run into the next.
+        ByteBuffer data = b.slice();
+        data.limit(length);
+        try {
+          readExtension(o, type, data);
+        } catch (RuntimeException malformed) {
+          // keep what it gave; the next extension is read normally
         }
         b.position(next);
       }
@@ -90,6 +77,31 @@ final class ClientHelloOffer {
       // keep what was read
     }
     return o;
+  }
+
+  private static void readExtension(ClientHelloOffer o, int type, ByteBuffer b) {
+    if (type == SUPPORTED_VERSIONS) {
+      int n = b.get() & 0xFF;
+      for (int i = 0; i + 1 < n; i += 2) {
+        o.versions.add(b.getShort() & 0xFFFF);
+      }
+    } else if (type == SUPPORTED_GROUPS || type == SIGNATURE_ALGORITHMS) {
+      int n = b.getShort() & 0xFFFF;
+      List<Integer> into = type == SUPPORTED_GROUPS ? o.groups : o.signatureSchemes;
+      for (int i = 0; i + 1 < n; i += 2) {
+        into.add(b.getShort() & 0xFFFF);
+      }
+    } else if (type == EC_POINT_FORMATS) {
+      int n = b.get() & 0xFF;
+      for (int i = 0; i < n; i++) {
+        o.pointFormats.add(b.get() & 0xFF);
+      }
+    } else if (type == ALPN) {
+      b.getShort(); // list length
+      byte[] first = new byte[b.get() & 0xFF];
+      b.get(first);
+      o.firstAlpn = first;
+    }
   }
 
   private static void skip(ByteBuffer b, int n) {
