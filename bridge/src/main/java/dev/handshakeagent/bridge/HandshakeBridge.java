@@ -124,6 +124,18 @@ public final class HandshakeBridge {
     }
   }
 
+  public static void messageComplete(Object outStream) {
+    HandshakeListener l = listener;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.messageComplete(outStream);
+    } catch (Throwable t) {
+      suppress(l, t);
+    }
+  }
+
   public static void handshakeFinished(Object transportContext) {
     HandshakeListener l = listener;
     if (l == null) {

@@ -40,6 +40,12 @@ public interface HandshakeListener {
   /** A handshake message was serialized into {@code outStream}. */
   void messageWritten(Object message, Object outStream);
 
+  /**
+   * {@code outStream} (a {@code HandshakeOutStream}) holds one complete outbound message and is
+   * about to pass it on and empty itself.
+   */
+  void messageComplete(Object outStream);
+
   /** {@code TransportContext.finishHandshake()} was entered: the handshake succeeded. */
   void handshakeFinished(Object transportContext);
 

@@ -22,6 +22,7 @@ public final class HookTable {
     all.add(new TransportContextInstrumentation(enabled));
     all.add(new HandshakeProducerInstrumentation(enabled));
     all.add(new HandshakeMessageInstrumentation(enabled));
+    all.add(new HandshakeOutStreamInstrumentation(enabled));
     all.add(new CertificateConsumerInstrumentation(enabled));
     all.add(new ChangeCipherSpecInstrumentation(enabled));
     return all;

@@ -7,6 +7,7 @@ final class Jsse {
   static final String POST_HANDSHAKE_CONTEXT = PKG + "PostHandshakeContext";
   static final String TRANSPORT_CONTEXT = PKG + "TransportContext";
   static final String HANDSHAKE_MESSAGE = PKG + "SSLHandshake$HandshakeMessage";
+  static final String HANDSHAKE_OUT_STREAM = PKG + "HandshakeOutStream";
   static final String HANDSHAKE_PRODUCER = PKG + "HandshakeProducer";
   static final String SSL_PRODUCER = PKG + "SSLProducer";
   static final String CCS_CONSUMER = PKG + "ChangeCipherSpec$T10ChangeCipherSpecConsumer";

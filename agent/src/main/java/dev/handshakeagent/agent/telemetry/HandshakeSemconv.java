@@ -119,6 +119,13 @@ public final class HandshakeSemconv {
   public static final AttributeKey<List<String>> TLS_CLIENT_SUPPORTED_CIPHERS =
       AttributeKey.stringArrayKey("tls.client.supported_ciphers");
 
+  /**
+   * JA3 (Salesforce) of the client_hello, 32 hex digits: server roots the peer's, client roots this
+   * JVM's own.
+   */
+  public static final AttributeKey<String> TLS_CLIENT_JA3 =
+      AttributeKey.stringKey("tls.client.ja3");
+
   /** Low-cardinality failure class: the alert name, {@code abandoned}, or the exception class. */
   public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
@@ -189,6 +196,13 @@ public final class HandshakeSemconv {
   /** Server side: the signature schemes the client offered. */
   public static final AttributeKey<List<String>> OFFERED_SIGNATURE_SCHEMES =
       AttributeKey.stringArrayKey("handshake.client.offered_signature_schemes");
+
+  /**
+   * JA4 (FoxIO's TLS client fingerprint, {@code t13d1516h2_8daaf6152771_e5627efa2ab1}) of the
+   * client_hello: server roots the peer's, client roots this JVM's own.
+   */
+  public static final AttributeKey<String> CLIENT_JA4 =
+      AttributeKey.stringKey("handshake.client.ja4");
 
   /** Server side: the protocol versions this server has enabled. */
   public static final AttributeKey<List<String>> ENABLED_VERSIONS =

@@ -266,6 +266,8 @@ final class HandshakeSpans {
       putList(b, HandshakeSemconv.OFFERED_SIGNATURE_SCHEMES, f.offeredSignatureSchemes);
       putList(b, HandshakeSemconv.ENABLED_VERSIONS, f.enabledVersions);
       putList(b, HandshakeSemconv.ENABLED_CIPHERS, f.enabledCipherSuites);
+      put(b, HandshakeSemconv.CLIENT_JA4, f.ja4);
+      put(b, HandshakeSemconv.TLS_CLIENT_JA3, f.ja3);
     }
     if (!ok) {
       put(b, HandshakeSemconv.DIAGNOSIS, Diagnosis.of(r, f));

@@ -66,6 +66,14 @@ public final class HandshakeFacts {
 
   public List<String> offeredSignatureSchemes;
 
+  /**
+   * JA4 and JA3 of the first client_hello: server side the peer's, client side this JVM's own (null
+   * when it was not captured or not complete).
+   */
+  public String ja4;
+
+  public String ja3;
+
   /** Server side: the versions and cipher suites this server has enabled. */
   public List<String> enabledVersions;
 
@@ -109,12 +117,16 @@ public final class HandshakeFacts {
     byte[] hello = r.clientHello();
     if (hello != null) {
       ClientHelloOffer offer = ClientHelloOffer.parse(hello);
-      f.offeredCipherSuites = idNames(offer.cipherSuites, j.cipherSuiteNameOf);
-      List<Integer> versions =
-          offer.versions.isEmpty() ? List.of(offer.legacyVersion) : offer.versions;
-      f.offeredVersions = idNames(versions, j.protocolNameOf);
-      f.offeredGroups = idNames(offer.groups, j.namedGroupNameOf);
-      f.offeredSignatureSchemes = idNames(offer.signatureSchemes, j.signatureSchemeNameOf);
+      if (!r.client) {
+        f.offeredCipherSuites = idNames(offer.cipherSuites, j.cipherSuiteNameOf);
+        List<Integer> versions =
+            offer.versions.isEmpty() ? List.of(offer.legacyVersion) : offer.versions;
+        f.offeredVersions = idNames(versions, j.protocolNameOf);
+        f.offeredGroups = idNames(offer.groups, j.namedGroupNameOf);
+        f.offeredSignatureSchemes = idNames(offer.signatureSchemes, j.signatureSchemeNameOf);
+      }
+      f.ja4 = ClientHelloFingerprint.ja4(offer);
+      f.ja3 = ClientHelloFingerprint.ja3(offer);
     }
     Object session = r.endSession();
     if (session instanceof SSLSession) {

@@ -65,7 +65,10 @@ public final class HandshakeRecord {
   private String abandonReason;
   private Object peerChain;
 
-  /** Server side: the body of the (last) client_hello received, for what the client offered. */
+  /**
+   * The first client_hello: server side the body received (what the client offered), client side
+   * the message this JVM sent; both for the fingerprints. Dropped once exported.
+   */
   private byte[] clientHello;
 
   private InetAddress socketPeerAddress;
@@ -218,6 +221,8 @@ public final class HandshakeRecord {
     endHandshakeContext = null;
     endTransportContext = null;
     endSession = null;
+    // It may carry PSK identities and binders: no copy outlives the export.
+    clientHello = null;
   }
 
   /** For the export thread: the phases, in the order they closed. */
@@ -285,8 +290,9 @@ public final class HandshakeRecord {
     return endSession;
   }
 
+  /** The first client_hello wins: after a HelloRetryRequest the second one differs (cookie). */
   synchronized void clientHello(byte[] body) {
-    if (state != ENDED) {
+    if (state != ENDED && clientHello == null) {
       clientHello = body;
     }
   }

@@ -1,6 +1,7 @@
 package dev.handshakeagent.agent.tracking;
 
 import dev.handshakeagent.bridge.HandshakeListener;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +36,9 @@ public final class HandshakeTracker implements HandshakeListener {
       Map.of(
           "sun.security.ssl.ChangeCipherSpec$T10ChangeCipherSpecProducer", "CHANGE_CIPHER_SPEC",
           "sun.security.ssl.KeyUpdate$KeyUpdateProducer", "KEY_UPDATE");
+
+  /** Longest client_hello copied for what was offered and the fingerprints. */
+  private static final int CLIENT_HELLO_LIMIT = 4096;
 
   /** RFC 8446 4.1.3: the server_hello random that marks a HelloRetryRequest. */
   private static final byte[] HRR_RANDOM = {
@@ -208,7 +212,7 @@ public final class HandshakeTracker implements HandshakeListener {
     if (type == 1 && r != null && !r.client && captureOffers && message != null) {
       // A copy of at most 4 KiB, parsed later on the export thread; the JDK's buffer is untouched.
       ByteBuffer copy = message.duplicate();
-      byte[] body = new byte[Math.min(copy.remaining(), 4096)];
+      byte[] body = new byte[Math.min(copy.remaining(), CLIENT_HELLO_LIMIT)];
       copy.get(body);
       r.clientHello(body);
     }
@@ -290,6 +294,34 @@ public final class HandshakeTracker implements HandshakeListener {
     Object type = JsseAccess.invoke(j.msgHandshakeType, message);
     if (type instanceof Enum) {
       top.jdkMessageName = ((Enum<?>) type).name();
+    }
+  }
+
+  @Override
+  public void messageComplete(Object outStream) {
+    if (!captureOffers) {
+      return;
+    }
+    ArrayList<Frame> stack = frames.get();
+    if (stack.isEmpty()) {
+      return;
+    }
+    Frame top = stack.get(stack.size() - 1);
+    HandshakeRecord r = top.record;
+    // Only this client's own client_hello: messageWritten named the frame just before.
+    if (r == null || !r.client || !"CLIENT_HELLO".equals(top.jdkMessageName)) {
+      return;
+    }
+    JsseAccess j = jsse.get();
+    // PSK binders and transcript hashes use scratch streams: only the real output counts.
+    if (outStream != JsseAccess.get(j.hcHandshakeOutput, top.context)
+        || !(outStream instanceof ByteArrayOutputStream)) {
+      return;
+    }
+    ByteArrayOutputStream hos = (ByteArrayOutputStream) outStream;
+    if (hos.size() <= CLIENT_HELLO_LIMIT) {
+      // A copy (header and body), parsed for the fingerprints on the export thread.
+      r.clientHello(hos.toByteArray());
     }
   }
 

@@ -133,6 +133,17 @@ class PackagedAgentTest {
                 assertNotNull(r.attr("tls.cipher"), line);
               }
               assertTrue(phaseCount(spans, clients.get(0)) >= 5, line);
+              // The client's own client_hello, copied through the shaded jar's hook, is the one
+              // its server read (a resumption's differs: compared as sets).
+              String ja4 = clients.get(0).attr("handshake.client.ja4");
+              assertTrue(
+                  String.valueOf(ja4).matches("t1[23][di]\\d{4}\\w\\w_\\w{12}_\\w{12}"), line);
+              for (String key : List.of("handshake.client.ja4", "tls.client.ja3")) {
+                assertEquals(
+                    clients.stream().map(r -> r.attr(key)).collect(Collectors.toSet()),
+                    servers.stream().map(r -> r.attr(key)).collect(Collectors.toSet()),
+                    line);
+              }
             } else {
               for (OtlpReceiver.Received r : servers) {
                 assertEquals("false", r.attr("tls.established"), line);
