@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent.tracking;
 
+import dev.handshakeagent.agent.jdk.SunJsse;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.security.cert.Certificate;
@@ -126,7 +127,7 @@ public final class HandshakeFacts {
     if (f.peerChain == null) {
       f.peerChain = chainFrom(r.peerChain());
     }
-    if ("SSL_NULL_WITH_NULL_NULL".equals(f.cipherSuite)) {
+    if (SunJsse.NULL_CIPHER_SUITE.name.equals(f.cipherSuite)) {
       f.cipherSuite = null;
     }
     Object alert = r.alert();
@@ -216,6 +217,9 @@ public final class HandshakeFacts {
       };
 
   private static List<String> idNames(List<Integer> ids, java.lang.reflect.Method nameOf) {
+    if (nameOf == null) {
+      return null; // OFFERED is off on this JDK
+    }
     List<Object> key = List.of(String.valueOf(nameOf), List.copyOf(ids));
     synchronized (OFFER_NAMES) {
       List<String> known = OFFER_NAMES.get(key);
@@ -241,8 +245,8 @@ public final class HandshakeFacts {
       out.add(
           name == null
                   || name.isEmpty()
-                  || name.startsWith("UNDEFINED")
-                  || name.startsWith("UNKNOWN")
+                  || name.startsWith(SunJsse.UNDEFINED_ID_PREFIX)
+                  || name.startsWith(SunJsse.UNKNOWN_ID_PREFIX)
               ? String.format("0x%04X", id)
               : name);
     }
@@ -273,9 +277,9 @@ public final class HandshakeFacts {
       return null;
     }
     switch (((Enum<?>) type).name()) {
-      case "CLIENT_AUTH_REQUIRED":
+      case SunJsse.CLIENT_AUTH_REQUIRED:
         return "required";
-      case "CLIENT_AUTH_REQUESTED":
+      case SunJsse.CLIENT_AUTH_REQUESTED:
         return "requested";
       default:
         return "none";
