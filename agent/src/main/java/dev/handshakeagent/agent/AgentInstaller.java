@@ -112,9 +112,6 @@ public final class AgentInstaller {
     }
     // Byte Buddy without sun.misc.Unsafe (JDK 25 warns otherwise); the name is relocated by shade.
     System.setProperty("net.bytebuddy.safe", "true");
-    openJsse(inst);
-    BootstrapBridge.inject(inst);
-
     JdkCheck check = JdkCheck.run(model);
     String mismatch = check.warning(System.getProperty("java.version"));
     if (mismatch != null) {
@@ -129,6 +126,8 @@ public final class AgentInstaller {
     if (!features.contains(Feature.CORE)) {
       return null;
     }
+    openJsse(inst);
+    BootstrapBridge.inject(inst, features.contains(Feature.BOOT_DEFINE));
 
     // From here on bridge types are used: AgentRuntime is loaded only now, after the bridge is
     // on the boot class path (verifying this class must not load any bridge type).

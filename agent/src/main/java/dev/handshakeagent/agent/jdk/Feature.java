@@ -32,6 +32,12 @@ public enum Feature {
   /** SSLSocket: the peer host name the socket was created with. */
   PEER_HOST,
   /**
+   * The bridge defined directly in the boot loader. Without it the bridge is appended to the boot
+   * class path instead, which works the same but makes the JVM switch class data sharing off for
+   * the application's classes (a slower start).
+   */
+  BOOT_DEFINE,
+  /**
    * The explanation of a failure that recognises a JDK exception text. A text that is gone only
    * stops its own explanation from firing (the generic one is given instead).
    */

@@ -9,18 +9,25 @@ import java.util.Map;
 /**
  * Every JDK-internal class, method, field and string constant the agent relies on, one {@link
  * JdkRow} each. The hooks, the reflective reads and {@link JdkCheck} all take their names from the
- * rows; the README's model table is this list. Today one provider (SunJSSE, {@link SunJsse}); other
- * providers add their own rows, tagged with their provider and features.
+ * rows; the README's model table counts them. Today one TLS provider (SunJSSE, {@link SunJsse}) and
+ * the agent's own use of {@code java.base} ({@link JavaBase}); other providers add their own rows,
+ * tagged with their provider and features.
  */
 public final class JdkModel {
 
-  private static final JdkModel STANDARD = new JdkModel(SunJsse.rows());
+  private static final JdkModel STANDARD = new JdkModel(standardRows());
 
   /** Every row, in model order. */
   public final List<JdkRow> rows;
 
   private JdkModel(List<JdkRow> rows) {
     this.rows = Collections.unmodifiableList(new ArrayList<>(rows));
+  }
+
+  private static List<JdkRow> standardRows() {
+    List<JdkRow> rows = new ArrayList<>(SunJsse.rows());
+    rows.addAll(JavaBase.rows());
+    return rows;
   }
 
   /** The model the agent uses. */

@@ -75,6 +75,21 @@ public final class JdkRow {
     this.lowerCase = name == null ? null : name.toLowerCase(Locale.ROOT);
   }
 
+  /** A row verified on {@code verifiedOn}; {@code name} and {@code descriptor} as for its kind. */
+  static JdkRow of(
+      Kind kind,
+      String provider,
+      String className,
+      String name,
+      String descriptor,
+      String purpose,
+      String verifiedOn,
+      Feature first,
+      Feature... more) {
+    return new JdkRow(
+        kind, provider, className, name, descriptor, EnumSet.of(first, more), purpose, verifiedOn);
+  }
+
   /** The same row naming another member or text (tests build mismatching rows this way). */
   public JdkRow renamed(String newName) {
     return new JdkRow(

@@ -1,6 +1,6 @@
 package dev.handshakeagent.agent.jdk;
 
-import java.util.EnumSet;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -576,7 +576,7 @@ public final class SunJsse {
           Feature.DIAGNOSIS);
 
   /** "validity check failed", as the JDK's BasicChecker writes it. */
-  public static final String VALIDITY_CHECK_FAILED = "validity" + " check failed";
+  public static final String VALIDITY_CHECK_FAILED = VALIDITY.name + CHECK_FAILED.name;
 
   /** Every row, grouped by feature as above. */
   static List<JdkRow> rows() {
@@ -689,8 +689,15 @@ public final class SunJsse {
       String descriptor,
       String purpose,
       Feature... features) {
-    EnumSet<Feature> set = EnumSet.noneOf(Feature.class);
-    set.addAll(List.of(features));
-    return new JdkRow(kind, PROVIDER, className, name, descriptor, set, purpose, VERIFIED);
+    return JdkRow.of(
+        kind,
+        PROVIDER,
+        className,
+        name,
+        descriptor,
+        purpose,
+        VERIFIED,
+        features[0],
+        Arrays.copyOfRange(features, 1, features.length));
   }
 }

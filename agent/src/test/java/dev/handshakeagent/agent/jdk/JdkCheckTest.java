@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -39,10 +41,23 @@ class JdkCheckTest {
     Set<String> seen = new HashSet<>();
     for (JdkRow r : JdkModel.standard().rows) {
       assertTrue(seen.add(r.toString()), "listed twice: " + r);
-      assertEquals(SunJsse.PROVIDER, r.provider);
+      assertTrue(List.of(SunJsse.PROVIDER, JavaBase.PROVIDER).contains(r.provider), r.provider);
       assertTrue(r.verifiedOn.contains(feature(Runtime.version())), r + ": " + r.verifiedOn);
     }
     System.out.println("JDK model rows per feature: " + perFeature + ", rows: " + seen.size());
+  }
+
+  /** The README's table of rows per feature is the model's, and so is its total. */
+  @Test
+  void readmeCountsRowsPerFeatureAsTheModelDoes() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    Map<Feature, Integer> perFeature = JdkModel.standard().rowsPerFeature();
+    for (Feature f : Feature.values()) {
+      String row = "| `" + f + "` | " + perFeature.get(f) + " |";
+      assertTrue(readme.contains(row), "README lacks " + row);
+    }
+    int total = JdkModel.standard().rows.size();
+    assertTrue(readme.contains("the model's " + total + " rows"), "README total is not " + total);
   }
 
   @Test
