@@ -1,18 +1,19 @@
 package dev.handshakeagent.agent;
 
-import dev.handshakeagent.agent.advice.Hook;
-import dev.handshakeagent.agent.advice.HookCheck;
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.JdkCheck;
+import dev.handshakeagent.agent.jdk.JdkModel;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
 import java.lang.instrument.Instrumentation;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Installs the agent, at most once per JVM: options, module access, the bridge on the boot class
- * path and the startup check of the hook table; then {@link AgentRuntime} starts the rest. This
+ * path and the startup check of the JDK model; then {@link AgentRuntime} starts the rest. This
  * class must not use bridge types (see {@link AgentRuntime}).
  */
 public final class AgentInstaller {
@@ -44,12 +45,24 @@ public final class AgentInstaller {
    */
   public static synchronized AgentRuntime install(
       String agentArgs, Instrumentation inst, Supplier<HandshakeExporter.Telemetry> telemetry) {
+    return install(agentArgs, inst, telemetry, JdkModel.standard());
+  }
+
+  /**
+   * As {@link #install(String, Instrumentation, Supplier)}, checking {@code model} instead of the
+   * standard JDK model: tests pass a mutated one to play a JDK that changed.
+   */
+  public static synchronized AgentRuntime install(
+      String agentArgs,
+      Instrumentation inst,
+      Supplier<HandshakeExporter.Telemetry> telemetry,
+      JdkModel model) {
     if (installed != null) {
       AgentLog.info("already installed in this JVM; the new options are ignored");
       return installed;
     }
     try {
-      installed = doInstall(agentArgs, inst, telemetry);
+      installed = doInstall(agentArgs, inst, telemetry, model);
       if (installed != null) {
         System.setProperty(STATUS_PROPERTY, "attached " + version());
       }
@@ -87,7 +100,10 @@ public final class AgentInstaller {
   }
 
   private static AgentRuntime doInstall(
-      String agentArgs, Instrumentation inst, Supplier<HandshakeExporter.Telemetry> telemetry)
+      String agentArgs,
+      Instrumentation inst,
+      Supplier<HandshakeExporter.Telemetry> telemetry,
+      JdkModel model)
       throws Exception {
     AgentOptions options = AgentOptions.fromEnvironment(agentArgs, AgentLog::warn);
     if (!options.enabled) {
@@ -96,42 +112,33 @@ public final class AgentInstaller {
     }
     // Byte Buddy without sun.misc.Unsafe (JDK 25 warns otherwise); the name is relocated by shade.
     System.setProperty("net.bytebuddy.safe", "true");
-    openJsse(inst);
-    BootstrapBridge.inject(inst);
-
-    HookCheck check = HookCheck.run();
-    Set<Hook.Feature> features = EnumSet.noneOf(Hook.Feature.class);
+    JdkCheck check = JdkCheck.run(model);
+    String mismatch = check.warning(System.getProperty("java.version"));
+    if (mismatch != null) {
+      AgentLog.warn(mismatch);
+    }
+    Set<Feature> features = EnumSet.noneOf(Feature.class);
     features.addAll(check.enabled);
     if (!options.phases) {
-      features.remove(Hook.Feature.PHASES);
-      features.remove(Hook.Feature.TRUST);
+      features.remove(Feature.PHASES);
+      features.remove(Feature.TRUST);
     }
-    if (!check.mismatched.isEmpty()) {
-      AgentLog.warn(
-          "this JDK ("
-              + System.getProperty("java.version")
-              + ") does not match the hook table;"
-              + " switched off: "
-              + (features.contains(Hook.Feature.CORE)
-                  ? EnumSet.complementOf(EnumSet.copyOf(check.enabled))
-                  : "everything")
-              + "; missing: "
-              + check.mismatched.stream().map(Hook::toString).collect(Collectors.joining(", ")));
-    }
-    if (!features.contains(Hook.Feature.CORE)) {
+    if (!features.contains(Feature.CORE)) {
       return null;
     }
+    openJsse(inst);
+    BootstrapBridge.inject(inst, features.contains(Feature.BOOT_DEFINE));
 
     // From here on bridge types are used: AgentRuntime is loaded only now, after the bridge is
     // on the boot class path (verifying this class must not load any bridge type).
     return AgentRuntime.start(options, features, inst, telemetry);
   }
 
-  /** Lets the agent read {@code sun.security.ssl} fields; users need no {@code --add-opens}. */
+  /** Lets the agent read SunJSSE's fields; users need no {@code --add-opens}. */
   private static void openJsse(Instrumentation inst) {
     Module base = Object.class.getModule();
     Module agent = AgentInstaller.class.getModule();
     inst.redefineModule(
-        base, Set.of(), Map.of(), Map.of("sun.security.ssl", Set.of(agent)), Set.of(), Map.of());
+        base, Set.of(), Map.of(), Map.of(SunJsse.PACKAGE, Set.of(agent)), Set.of(), Map.of());
   }
 }

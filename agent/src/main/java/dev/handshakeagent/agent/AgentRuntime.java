@@ -3,9 +3,10 @@ package dev.handshakeagent.agent;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
-import dev.handshakeagent.agent.advice.Hook;
 import dev.handshakeagent.agent.advice.HookTable;
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.agent.telemetry.ApplicationSpan;
 import dev.handshakeagent.agent.telemetry.ExportReport;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
@@ -40,7 +41,7 @@ public final class AgentRuntime {
   public final AgentOptions options;
   public final HandshakeTracker tracker;
   public final HandshakeExporter exporter;
-  public final Set<Hook.Feature> features;
+  public final Set<Feature> features;
   final ResettableClassFileTransformer transformer;
   private final Thread shutdownHook;
 
@@ -54,7 +55,7 @@ public final class AgentRuntime {
       AgentOptions options,
       HandshakeTracker tracker,
       HandshakeExporter exporter,
-      Set<Hook.Feature> features,
+      Set<Feature> features,
       ResettableClassFileTransformer transformer,
       Thread shutdownHook,
       Instrumentation instrumentation) {
@@ -91,7 +92,7 @@ public final class AgentRuntime {
 
   static AgentRuntime start(
       AgentOptions options,
-      Set<Hook.Feature> features,
+      Set<Feature> features,
       Instrumentation inst,
       Supplier<HandshakeExporter.Telemetry> telemetry) {
     Supplier<HandshakeExporter.Telemetry> telemetryFactory =
@@ -99,7 +100,7 @@ public final class AgentRuntime {
     HandshakeExporter exporter =
         new HandshakeExporter(
             telemetryFactory,
-            features.contains(Hook.Feature.PHASES),
+            features.contains(Feature.PHASES),
             options.slowThresholdMillis,
             options.offered,
             options.console,
@@ -114,7 +115,8 @@ public final class AgentRuntime {
                         + e.getMessage()
                         + "); handshakes are not traced"),
             AgentLog::suppressed,
-            new ApplicationSpan());
+            new ApplicationSpan(),
+            features);
     tracker.captureOffers(options.offered);
     if (telemetry == null) {
       tracker.ignorePeers(TelemetrySdk.exporterPeers(options.otelProperties));
@@ -141,7 +143,7 @@ public final class AgentRuntime {
   }
 
   /** The one AgentBuilder: every default that is wrong for JDK classes is overridden here. */
-  static AgentBuilder agentBuilder(Set<Hook.Feature> features) {
+  static AgentBuilder agentBuilder(Set<Feature> features) {
     AgentBuilder builder =
         new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             // Advice only changes method bodies, so already-loaded JDK classes can be
@@ -156,7 +158,7 @@ public final class AgentRuntime {
                     ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()
                     : AgentBuilder.Listener.NoOp.INSTANCE)
             // The default ignore rule excludes every boot-loader class, i.e. all of SunJSSE.
-            .ignore(not(nameStartsWith("sun.security.ssl.")));
+            .ignore(not(nameStartsWith(SunJsse.PACKAGE + ".")));
     for (JdkInstrumentation i : HookTable.instrumentations(features)) {
       builder =
           builder

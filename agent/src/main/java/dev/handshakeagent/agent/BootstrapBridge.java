@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent;
 
+import dev.handshakeagent.agent.jdk.JavaBase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,30 +34,39 @@ final class BootstrapBridge {
 
   private BootstrapBridge() {}
 
-  static void inject(Instrumentation inst) throws IOException {
+  /**
+   * @param direct whether to try the direct way: false when the JDK model check found its rows
+   *     ({@link JavaBase}) missing
+   */
+  static void inject(Instrumentation inst, boolean direct) throws IOException {
     // Already there when attached before, or with -Xbootclasspath/a.
-    if (onBootClassPath() || defineInBootLoader(inst)) {
+    if (onBootClassPath() || (direct && defineInBootLoader(inst))) {
       return;
     }
     appendJar(inst);
   }
 
   /**
-   * Defines the classes with {@code jdk.internal.misc.Unsafe.defineClass(name, bytes, 0, length,
-   * null, null)} (null: the boot loader). False, with nothing defined, if this JDK does not allow
-   * it.
+   * Defines the classes with the internal {@code Unsafe.defineClass(name, bytes, 0, length, null,
+   * null)} (null: the boot loader). False, with nothing defined, if this JDK does not allow it.
    */
   private static boolean defineInBootLoader(Instrumentation inst) {
     try {
       Module base = Object.class.getModule();
       Module agent = BootstrapBridge.class.getModule();
       inst.redefineModule(
-          base, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)), Map.of(), Set.of(), Map.of());
-      Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
-      Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+          base,
+          Set.of(),
+          Map.of(JavaBase.UNSAFE_PACKAGE, Set.of(agent)),
+          Map.of(),
+          Set.of(),
+          Map.of());
+      Class<?> unsafeClass = Class.forName(JavaBase.GET_UNSAFE.className);
+      Object unsafe = unsafeClass.getMethod(JavaBase.GET_UNSAFE.name).invoke(null);
+      // The parameters of the row's descriptor, which the model check verified.
       Method define =
           unsafeClass.getMethod(
-              "defineClass",
+              JavaBase.DEFINE_CLASS.name,
               String.class,
               byte[].class,
               int.class,

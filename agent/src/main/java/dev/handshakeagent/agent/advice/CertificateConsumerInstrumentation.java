@@ -2,8 +2,9 @@ package dev.handshakeagent.agent.advice;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeBridge;
-import java.util.List;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -18,61 +19,25 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class CertificateConsumerInstrumentation implements JdkInstrumentation {
 
-  static final Hook T12_SERVER =
-      Hook.of(
-          Jsse.T12_CERT_CONSUMER,
-          "checkServerCerts",
-          "(Lsun/security/ssl/ClientHandshakeContext;[Ljava/security/cert/X509Certificate;)V",
-          Hook.Feature.TRUST,
-          "TLS 1.2 client validates the server chain");
-  static final Hook T12_CLIENT =
-      Hook.of(
-          Jsse.T12_CERT_CONSUMER,
-          "checkClientCerts",
-          "(Lsun/security/ssl/ServerHandshakeContext;[Ljava/security/cert/X509Certificate;)V",
-          Hook.Feature.TRUST,
-          "TLS 1.2 server validates the client chain");
-  static final Hook T13_SERVER =
-      Hook.of(
-          Jsse.T13_CERT_CONSUMER,
-          "checkServerCerts",
-          "(Lsun/security/ssl/ClientHandshakeContext;Ljava/util/List;)"
-              + "[Ljava/security/cert/X509Certificate;",
-          Hook.Feature.TRUST,
-          "TLS 1.3 client validates the server chain");
-  static final Hook T13_CLIENT =
-      Hook.of(
-          Jsse.T13_CERT_CONSUMER,
-          "checkClientCerts",
-          "(Lsun/security/ssl/ServerHandshakeContext;Ljava/util/List;)"
-              + "[Ljava/security/cert/X509Certificate;",
-          Hook.Feature.TRUST,
-          "TLS 1.3 server validates the client chain");
+  private final Set<Feature> enabled;
 
-  private final Set<Hook.Feature> enabled;
-
-  public CertificateConsumerInstrumentation(Set<Hook.Feature> enabled) {
+  public CertificateConsumerInstrumentation(Set<Feature> enabled) {
     this.enabled = enabled;
   }
 
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return named(Jsse.T12_CERT_CONSUMER).or(named(Jsse.T13_CERT_CONSUMER));
+    return named(SunJsse.T12_CERT_CONSUMER).or(named(SunJsse.T13_CERT_CONSUMER));
   }
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    if (type.getName().equals(Jsse.T12_CERT_CONSUMER)) {
-      builder = Hooks.visit(builder, enabled, T12_SERVER, T12TrustAdvice.class);
-      return Hooks.visit(builder, enabled, T12_CLIENT, T12TrustAdvice.class);
+    if (type.getName().equals(SunJsse.T12_CERT_CONSUMER)) {
+      builder = Hooks.visit(builder, enabled, SunJsse.T12_SERVER_CERTS, T12TrustAdvice.class);
+      return Hooks.visit(builder, enabled, SunJsse.T12_CLIENT_CERTS, T12TrustAdvice.class);
     }
-    builder = Hooks.visit(builder, enabled, T13_SERVER, T13TrustAdvice.class);
-    return Hooks.visit(builder, enabled, T13_CLIENT, T13TrustAdvice.class);
-  }
-
-  @Override
-  public List<Hook> hooks() {
-    return List.of(T12_SERVER, T12_CLIENT, T13_SERVER, T13_CLIENT);
+    builder = Hooks.visit(builder, enabled, SunJsse.T13_SERVER_CERTS, T13TrustAdvice.class);
+    return Hooks.visit(builder, enabled, SunJsse.T13_CLIENT_CERTS, T13TrustAdvice.class);
   }
 
   /** TLS 1.2: the chain is the second argument. */

@@ -2,8 +2,9 @@ package dev.handshakeagent.agent.advice;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeBridge;
-import java.util.List;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -17,33 +18,20 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class ChangeCipherSpecInstrumentation implements JdkInstrumentation {
 
-  static final Hook CONSUME =
-      Hook.of(
-          Jsse.CCS_CONSUMER,
-          "consume",
-          "(" + Jsse.L_CONNECTION_CONTEXT + "Ljava/nio/ByteBuffer;)V",
-          Hook.Feature.PHASES,
-          "TLS 1.2 change_cipher_spec received");
+  private final Set<Feature> enabled;
 
-  private final Set<Hook.Feature> enabled;
-
-  public ChangeCipherSpecInstrumentation(Set<Hook.Feature> enabled) {
+  public ChangeCipherSpecInstrumentation(Set<Feature> enabled) {
     this.enabled = enabled;
   }
 
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return named(Jsse.CCS_CONSUMER);
+    return named(SunJsse.CCS_CONSUMER);
   }
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    return Hooks.visit(builder, enabled, CONSUME, ConsumeAdvice.class);
-  }
-
-  @Override
-  public List<Hook> hooks() {
-    return List.of(CONSUME);
+    return Hooks.visit(builder, enabled, SunJsse.CCS_CONSUME, ConsumeAdvice.class);
   }
 
   public static final class ConsumeAdvice {

@@ -2,9 +2,10 @@ package dev.handshakeagent.agent.advice;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeBridge;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -18,49 +19,22 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class HandshakeContextInstrumentation implements JdkInstrumentation {
 
-  static final Hook START =
-      Hook.of(
-          Jsse.HANDSHAKE_CONTEXT,
-          "<init>",
-          "(Lsun/security/ssl/SSLContextImpl;" + Jsse.L_TRANSPORT_CONTEXT + ")V",
-          Hook.Feature.CORE,
-          "handshake start (client and server)");
-  static final Hook POST_START =
-      Hook.of(
-          Jsse.HANDSHAKE_CONTEXT,
-          "<init>",
-          "(" + Jsse.L_TRANSPORT_CONTEXT + ")V",
-          Hook.Feature.PHASES,
-          "post-handshake context (TLS 1.3 new_session_ticket, key_update)");
-  static final Hook CONSUME =
-      Hook.of(
-          Jsse.HANDSHAKE_CONTEXT,
-          "dispatch",
-          "(BLjava/nio/ByteBuffer;)V",
-          Hook.Feature.PHASES,
-          "every inbound handshake message consumed");
+  private final Set<Feature> enabled;
 
-  private final Set<Hook.Feature> enabled;
-
-  public HandshakeContextInstrumentation(Set<Hook.Feature> enabled) {
+  public HandshakeContextInstrumentation(Set<Feature> enabled) {
     this.enabled = enabled;
   }
 
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return named(Jsse.HANDSHAKE_CONTEXT);
+    return named(SunJsse.HANDSHAKE_CONTEXT);
   }
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    builder = Hooks.visit(builder, enabled, START, StartAdvice.class);
-    builder = Hooks.visit(builder, enabled, POST_START, PostHandshakeStartAdvice.class);
-    return Hooks.visit(builder, enabled, CONSUME, ConsumeAdvice.class);
-  }
-
-  @Override
-  public List<Hook> hooks() {
-    return List.of(START, POST_START, CONSUME);
+    builder = Hooks.visit(builder, enabled, SunJsse.START, StartAdvice.class);
+    builder = Hooks.visit(builder, enabled, SunJsse.POST_START, PostHandshakeStartAdvice.class);
+    return Hooks.visit(builder, enabled, SunJsse.CONSUME, ConsumeAdvice.class);
   }
 
   public static final class StartAdvice {

@@ -2,8 +2,9 @@ package dev.handshakeagent.agent.advice;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeBridge;
-import java.util.List;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -18,33 +19,20 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class HandshakeMessageInstrumentation implements JdkInstrumentation {
 
-  static final Hook WRITE =
-      Hook.of(
-          Jsse.HANDSHAKE_MESSAGE,
-          "write",
-          "(Lsun/security/ssl/HandshakeOutStream;)V",
-          Hook.Feature.PHASES,
-          "outbound message serialized (names the producer frame)");
+  private final Set<Feature> enabled;
 
-  private final Set<Hook.Feature> enabled;
-
-  public HandshakeMessageInstrumentation(Set<Hook.Feature> enabled) {
+  public HandshakeMessageInstrumentation(Set<Feature> enabled) {
     this.enabled = enabled;
   }
 
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return named(Jsse.HANDSHAKE_MESSAGE);
+    return named(SunJsse.HANDSHAKE_MESSAGE);
   }
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    return Hooks.visit(builder, enabled, WRITE, WriteAdvice.class);
-  }
-
-  @Override
-  public List<Hook> hooks() {
-    return List.of(WRITE);
+    return Hooks.visit(builder, enabled, SunJsse.WRITE, WriteAdvice.class);
   }
 
   public static final class WriteAdvice {

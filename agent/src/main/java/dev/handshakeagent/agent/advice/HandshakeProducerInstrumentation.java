@@ -7,8 +7,9 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeBridge;
-import java.util.List;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -23,46 +24,24 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class HandshakeProducerInstrumentation implements JdkInstrumentation {
 
-  /** Rows for two representatives; the matcher covers the whole family. */
-  static final Hook PRODUCE =
-      Hook.of(
-          Jsse.PKG + "SSLHandshake",
-          "produce",
-          "(" + Jsse.L_CONNECTION_CONTEXT + Jsse.L_HANDSHAKE_MESSAGE + ")[B",
-          Hook.Feature.PHASES,
-          "outbound message produced (all HandshakeProducer implementors)");
+  private final Set<Feature> enabled;
 
-  static final Hook KICKSTART =
-      Hook.of(
-          Jsse.PKG + "ClientHello$ClientHelloKickstartProducer",
-          "produce",
-          "(" + Jsse.L_CONNECTION_CONTEXT + ")[B",
-          Hook.Feature.PHASES,
-          "outbound message produced (all SSLProducer implementors, e.g. first client_hello)");
-
-  private final Set<Hook.Feature> enabled;
-
-  public HandshakeProducerInstrumentation(Set<Hook.Feature> enabled) {
+  public HandshakeProducerInstrumentation(Set<Feature> enabled) {
     this.enabled = enabled;
   }
 
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return nameStartsWith(Jsse.PKG)
+    return nameStartsWith(SunJsse.PACKAGE + ".")
         .and(not(nameContains("Extension")))
         .and(not(isInterface()))
-        .and(hasSuperType(named(Jsse.HANDSHAKE_PRODUCER).or(named(Jsse.SSL_PRODUCER))));
+        .and(hasSuperType(named(SunJsse.HANDSHAKE_PRODUCER).or(named(SunJsse.SSL_PRODUCER))));
   }
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    builder = Hooks.visit(builder, enabled, PRODUCE, ProduceAdvice.class);
-    return Hooks.visit(builder, enabled, KICKSTART, ProduceAdvice.class);
-  }
-
-  @Override
-  public List<Hook> hooks() {
-    return List.of(PRODUCE, KICKSTART);
+    builder = Hooks.visit(builder, enabled, SunJsse.PRODUCE, ProduceAdvice.class);
+    return Hooks.visit(builder, enabled, SunJsse.KICKSTART, ProduceAdvice.class);
   }
 
   public static final class ProduceAdvice {

@@ -1,21 +1,19 @@
 package dev.handshakeagent.agent.advice;
 
+import dev.handshakeagent.agent.jdk.Feature;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The one table of every JDK-internal method the agent instruments, built from the instrumentation
- * classes (each row lives next to its advice). {@link HookCheck} verifies it against the running
- * JDK at start; the README's hook table is this list.
+ * Every instrumentation, in install order. The JDK methods they hook are rows of the JDK model
+ * ({@code SunJsse}); each instrumentation applies only the hooks whose features are enabled.
  */
 public final class HookTable {
   private HookTable() {}
 
   /** The instrumentations for the given enabled features, in install order. */
-  public static List<JdkInstrumentation> instrumentations(Set<Hook.Feature> enabled) {
+  public static List<JdkInstrumentation> instrumentations(Set<Feature> enabled) {
     List<JdkInstrumentation> all = new ArrayList<>();
     all.add(new HandshakeContextInstrumentation(enabled));
     all.add(new PostHandshakeContextInstrumentation(enabled));
@@ -26,14 +24,5 @@ public final class HookTable {
     all.add(new CertificateConsumerInstrumentation(enabled));
     all.add(new ChangeCipherSpecInstrumentation(enabled));
     return all;
-  }
-
-  /** Every row. */
-  public static List<Hook> rows() {
-    List<Hook> rows = new ArrayList<>();
-    for (JdkInstrumentation i : instrumentations(EnumSet.allOf(Hook.Feature.class))) {
-      rows.addAll(i.hooks());
-    }
-    return Collections.unmodifiableList(rows);
   }
 }

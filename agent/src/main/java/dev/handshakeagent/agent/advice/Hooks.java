@@ -4,28 +4,34 @@ import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.JdkRow;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** Turns hook-table rows into Byte Buddy method matchers, so the table is the only source. */
+/** Turns method rows of the JDK model into Byte Buddy method matchers: the model is the source. */
 final class Hooks {
   private Hooks() {}
 
-  static ElementMatcher.Junction<MethodDescription> method(Hook hook) {
+  static ElementMatcher.Junction<MethodDescription> method(JdkRow row) {
     ElementMatcher.Junction<MethodDescription> name =
-        "<init>".equals(hook.method) ? isConstructor() : named(hook.method);
-    return name.and(hasDescriptor(hook.descriptor));
+        "<init>".equals(row.name) ? isConstructor() : named(row.name);
+    return name.and(hasDescriptor(row.descriptor));
   }
 
-  /** Applies {@code advice} to {@code hook}'s method when its feature is enabled. */
+  /**
+   * Applies {@code advice} to {@code row}'s method when its features are enabled. An advice that
+   * reads other rows (a field value) has those rows tagged with the same feature, so a missing
+   * field switches this hook off instead of failing the whole class's transformation.
+   */
   static DynamicType.Builder<?> visit(
-      DynamicType.Builder<?> builder, Set<Hook.Feature> enabled, Hook hook, Class<?> advice) {
-    if (!enabled.contains(hook.feature)) {
+      DynamicType.Builder<?> builder, Set<Feature> enabled, JdkRow row, Class<?> advice) {
+    if (!row.enabledIn(enabled)) {
       return builder;
     }
-    return builder.visit(Advice.to(advice).on(method(hook)));
+    return builder.visit(Advice.to(advice).on(method(row)));
   }
 }

@@ -1,11 +1,10 @@
 package dev.handshakeagent.agent.advice;
 
-import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** Byte Buddy wiring for one instrumented JDK type (or family of types), with its hook rows. */
+/** Byte Buddy wiring for one instrumented JDK type (or family of types). */
 public interface JdkInstrumentation {
 
   /** The classes this instrumentation transforms. Names only: no hierarchy walk outside JSSE. */
@@ -13,7 +12,4 @@ public interface JdkInstrumentation {
 
   /** Adds this instrumentation's advice to {@code builder} for one matched type. */
   DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type);
-
-  /** The hook-table rows this instrumentation depends on. */
-  List<Hook> hooks();
 }

@@ -2,7 +2,8 @@ package dev.handshakeagent.agent.advice;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
-import java.util.List;
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import java.util.Set;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -15,33 +16,23 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class PostHandshakeContextInstrumentation implements JdkInstrumentation {
 
-  static final Hook CONSUME =
-      Hook.of(
-          Jsse.POST_HANDSHAKE_CONTEXT,
-          "dispatch",
-          "(BLjava/nio/ByteBuffer;)V",
-          Hook.Feature.PHASES,
-          "post-handshake messages consumed (new_session_ticket, key_update)");
+  private final Set<Feature> enabled;
 
-  private final Set<Hook.Feature> enabled;
-
-  public PostHandshakeContextInstrumentation(Set<Hook.Feature> enabled) {
+  public PostHandshakeContextInstrumentation(Set<Feature> enabled) {
     this.enabled = enabled;
   }
 
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return named(Jsse.POST_HANDSHAKE_CONTEXT);
+    return named(SunJsse.POST_HANDSHAKE_CONTEXT);
   }
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
     return Hooks.visit(
-        builder, enabled, CONSUME, HandshakeContextInstrumentation.ConsumeAdvice.class);
-  }
-
-  @Override
-  public List<Hook> hooks() {
-    return List.of(CONSUME);
+        builder,
+        enabled,
+        SunJsse.POST_CONSUME,
+        HandshakeContextInstrumentation.ConsumeAdvice.class);
   }
 }

@@ -2,8 +2,9 @@ package dev.handshakeagent.agent.advice;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeBridge;
-import java.util.List;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -18,58 +19,23 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class TransportContextInstrumentation implements JdkInstrumentation {
 
-  static final Hook FINISH =
-      Hook.of(
-          Jsse.TRANSPORT_CONTEXT,
-          "finishHandshake",
-          "()Ljavax/net/ssl/SSLEngineResult$HandshakeStatus;",
-          Hook.Feature.CORE,
-          "handshake success");
-  static final Hook FATAL =
-      Hook.of(
-          Jsse.TRANSPORT_CONTEXT,
-          "fatal",
-          "(Lsun/security/ssl/Alert;Ljava/lang/String;ZLjava/lang/Throwable;)"
-              + "Ljavax/net/ssl/SSLException;",
-          Hook.Feature.CORE,
-          "handshake failure: first fatal alert, sent or received");
-  static final Hook CLOSE_INBOUND =
-      Hook.of(
-          Jsse.TRANSPORT_CONTEXT,
-          "closeInbound",
-          "()V",
-          Hook.Feature.CLOSE,
-          "application closes during a handshake");
-  static final Hook CLOSE_OUTBOUND =
-      Hook.of(
-          Jsse.TRANSPORT_CONTEXT,
-          "closeOutbound",
-          "()V",
-          Hook.Feature.CLOSE,
-          "application closes during a handshake");
+  private final Set<Feature> enabled;
 
-  private final Set<Hook.Feature> enabled;
-
-  public TransportContextInstrumentation(Set<Hook.Feature> enabled) {
+  public TransportContextInstrumentation(Set<Feature> enabled) {
     this.enabled = enabled;
   }
 
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return named(Jsse.TRANSPORT_CONTEXT);
+    return named(SunJsse.TRANSPORT_CONTEXT);
   }
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    builder = Hooks.visit(builder, enabled, FINISH, FinishHandshakeAdvice.class);
-    builder = Hooks.visit(builder, enabled, FATAL, FatalAdvice.class);
-    builder = Hooks.visit(builder, enabled, CLOSE_INBOUND, CloseAdvice.class);
-    return Hooks.visit(builder, enabled, CLOSE_OUTBOUND, CloseAdvice.class);
-  }
-
-  @Override
-  public List<Hook> hooks() {
-    return List.of(FINISH, FATAL, CLOSE_INBOUND, CLOSE_OUTBOUND);
+    builder = Hooks.visit(builder, enabled, SunJsse.FINISH, FinishHandshakeAdvice.class);
+    builder = Hooks.visit(builder, enabled, SunJsse.FATAL, FatalAdvice.class);
+    builder = Hooks.visit(builder, enabled, SunJsse.CLOSE_INBOUND, CloseAdvice.class);
+    return Hooks.visit(builder, enabled, SunJsse.CLOSE_OUTBOUND, CloseAdvice.class);
   }
 
   public static final class FinishHandshakeAdvice {
@@ -82,7 +48,7 @@ public final class TransportContextInstrumentation implements JdkInstrumentation
   /** Only the first call per connection is real; later ones just rethrow (closeReason is set). */
   public static final class FatalAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static boolean enter(@Advice.FieldValue("closeReason") Object closeReason) {
+    static boolean enter(@Advice.FieldValue(SunJsse.CLOSE_REASON) Object closeReason) {
       return closeReason == null;
     }
 

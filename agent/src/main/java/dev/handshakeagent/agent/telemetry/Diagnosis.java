@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent.telemetry;
 
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.agent.tracking.Frame;
 import dev.handshakeagent.agent.tracking.HandshakeFacts;
 import dev.handshakeagent.agent.tracking.HandshakeRecord;
@@ -84,14 +85,15 @@ final class Diagnosis {
           + list(f.offeredVersions)
           + "): it answered protocol_version.";
     }
-    if (lower.contains("no cipher suites in common")) {
+    if (lower.contains(SunJsse.NO_CIPHER_SUITES_IN_COMMON.lowerCase())) {
       return "No cipher suite in common: the client offered "
           + list(f.offeredCipherSuites)
           + "; this server enables "
           + list(f.enabledCipherSuites)
           + ".";
     }
-    if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
+    if (lower.contains(SunJsse.NO_SUBJECT_ALTERNATIVE.lowerCase())
+        || lower.contains(SunJsse.NO_NAME_MATCHING.lowerCase())) {
       X509Certificate leaf = first(f.peerChain);
       return "Host name mismatch: this client asked for "
           + quoted(HandshakeValues.serverAddress(r, f))
@@ -101,7 +103,7 @@ final class Diagnosis {
           + list(dnsNames(leaf))
           + ".";
     }
-    if (lower.contains("validity check failed")
+    if (lower.contains(SunJsse.VALIDITY_CHECK_FAILED)
         || causedBy(r, "CertificateExpiredException")
         || causedBy(r, "CertificateNotYetValidException")) {
       String dates = validity(f.peerChain);
@@ -109,7 +111,7 @@ final class Diagnosis {
         return dates;
       }
     }
-    if (lower.contains("pkix path building failed") && f.peerChain != null) {
+    if (lower.contains(SunJsse.PKIX_PATH_BUILDING_FAILED.lowerCase()) && f.peerChain != null) {
       X509Certificate last = f.peerChain[f.peerChain.length - 1];
       return "Untrusted chain: "
           + chain(f.peerChain)
@@ -119,7 +121,7 @@ final class Diagnosis {
           + HandshakeValues.role(r)
           + ".";
     }
-    if (!r.isClient() && lower.contains("empty client certificate chain")) {
+    if (!r.isClient() && lower.contains(SunJsse.EMPTY_CLIENT_CHAIN_T13.lowerCase())) {
       return "The client sent no certificate; this server requires one (it accepts certificates"
           + " issued by "
           + list(f.acceptedIssuers)
@@ -139,14 +141,14 @@ final class Diagnosis {
           + alert
           + ".";
     }
-    if (lower.contains("unsupported or unrecognized ssl message")) {
+    if (lower.contains(SunJsse.NOT_A_TLS_RECORD_SOCKET.lowerCase())) {
       return "The peer sent bytes that are not a TLS record"
           + (phase == null ? "" : " after " + phase)
           + " (for example plaintext HTTP sent to a TLS port).";
     }
-    if (lower.contains("remote host terminated the handshake")
-        || lower.contains("connection reset")
-        || lower.contains("broken pipe")) {
+    if (lower.contains(SunJsse.REMOTE_HOST_TERMINATED.lowerCase())
+        || lower.contains(SunJsse.CONNECTION_RESET.lowerCase())
+        || lower.contains("broken pipe")) { // the OS's text (errno), not a JDK constant
       return "The peer closed the connection "
           + (phase == null ? "before any handshake message" : "after " + phase)
           + " without a TLS alert ("

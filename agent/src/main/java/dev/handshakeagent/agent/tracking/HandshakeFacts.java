@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent.tracking;
 
+import dev.handshakeagent.agent.jdk.SunJsse;
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -144,7 +145,7 @@ public final class HandshakeFacts {
     if (f.peerChain == null) {
       f.peerChain = chainFrom(r.peerChain());
     }
-    if ("SSL_NULL_WITH_NULL_NULL".equals(f.cipherSuite)) {
+    if (SunJsse.NULL_CIPHER_SUITE.name.equals(f.cipherSuite)) {
       f.cipherSuite = null;
     }
     Object alert = r.alert();
@@ -234,6 +235,9 @@ public final class HandshakeFacts {
 
   /** Wire ids to the JDK's names: GREASE ids are left out, unknown ids keep a hex form. */
   private static List<String> idNames(List<Integer> ids, Method nameOf) {
+    if (nameOf == null) {
+      return null; // OFFERED is off on this JDK
+    }
     List<Object> key = List.of(String.valueOf(nameOf), List.copyOf(ids));
     synchronized (OFFER_NAMES) {
       List<String> known = OFFER_NAMES.get(key);
@@ -259,8 +263,8 @@ public final class HandshakeFacts {
       out.add(
           name == null
                   || name.isEmpty()
-                  || name.startsWith("UNDEFINED")
-                  || name.startsWith("UNKNOWN")
+                  || name.startsWith(SunJsse.UNDEFINED_ID_PREFIX)
+                  || name.startsWith(SunJsse.UNKNOWN_ID_PREFIX)
               ? String.format("0x%04X", id)
               : name);
     }
@@ -291,9 +295,9 @@ public final class HandshakeFacts {
       return null;
     }
     switch (((Enum<?>) type).name()) {
-      case "CLIENT_AUTH_REQUIRED":
+      case SunJsse.CLIENT_AUTH_REQUIRED:
         return "required";
-      case "CLIENT_AUTH_REQUESTED":
+      case SunJsse.CLIENT_AUTH_REQUESTED:
         return "requested";
       default:
         return "none";

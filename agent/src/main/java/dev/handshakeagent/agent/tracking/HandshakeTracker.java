@@ -1,5 +1,7 @@
 package dev.handshakeagent.agent.tracking;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeListener;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -34,8 +36,8 @@ public final class HandshakeTracker implements HandshakeListener {
    */
   private static final Map<String, String> SELF_DELIVERING_PRODUCERS =
       Map.of(
-          "sun.security.ssl.ChangeCipherSpec$T10ChangeCipherSpecProducer", "CHANGE_CIPHER_SPEC",
-          "sun.security.ssl.KeyUpdate$KeyUpdateProducer", "KEY_UPDATE");
+          SunJsse.CCS_PRODUCER.className, SunJsse.CHANGE_CIPHER_SPEC.name,
+          SunJsse.KEY_UPDATE_PRODUCER.className, SunJsse.KEY_UPDATE.name);
 
   /** Longest client_hello copied for what was offered and the fingerprints. */
   private static final int CLIENT_HELLO_LIMIT = 4096;
@@ -119,18 +121,21 @@ public final class HandshakeTracker implements HandshakeListener {
    * @param errorLog told (rate-limited by the caller) about every error a hook swallowed
    * @param applicationParent the application's current span on the thread starting a handshake (an
    *     opaque value for the telemetry layer), or null
+   * @param features the features the JDK model check left on: the JSSE members of the others are
+   *     not read
    */
   public HandshakeTracker(
       HandshakeSink sink,
       long abandonTimeoutMillis,
       Consumer<ReflectiveOperationException> jsseAccessFailed,
       Consumer<Throwable> errorLog,
-      Supplier<Object> applicationParent) {
+      Supplier<Object> applicationParent,
+      Set<Feature> features) {
     this.sink = sink;
     this.applicationParent = applicationParent;
     this.abandonTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(abandonTimeoutMillis);
     this.errorLog = errorLog;
-    this.jsse = new JsseAccessHolder(jsseAccessFailed);
+    this.jsse = new JsseAccessHolder(jsseAccessFailed, features);
   }
 
   /**
@@ -228,7 +233,7 @@ public final class HandshakeTracker implements HandshakeListener {
     JsseAccess j = jsse.get();
     Object hc = j == null ? null : JsseAccess.get(j.tcHandshakeContext, tc);
     Frame f = push(tc, byHandshake.get(hc), Frame.Kind.RECEIVE);
-    f.jdkMessageName = "CHANGE_CIPHER_SPEC";
+    f.jdkMessageName = SunJsse.CHANGE_CIPHER_SPEC.name;
   }
 
   @Override
@@ -532,11 +537,13 @@ public final class HandshakeTracker implements HandshakeListener {
   /** Resolves {@link JsseAccess} on first use, so a JVM without TLS traffic never pays for it. */
   private static final class JsseAccessHolder {
     private final Consumer<ReflectiveOperationException> onFailure;
+    private final Set<Feature> features;
     private volatile JsseAccess access;
     private volatile boolean failed;
 
-    JsseAccessHolder(Consumer<ReflectiveOperationException> onFailure) {
+    JsseAccessHolder(Consumer<ReflectiveOperationException> onFailure, Set<Feature> features) {
       this.onFailure = onFailure;
+      this.features = features;
     }
 
     JsseAccess get() {
@@ -547,7 +554,7 @@ public final class HandshakeTracker implements HandshakeListener {
       synchronized (this) {
         if (access == null && !failed) {
           try {
-            access = new JsseAccess();
+            access = new JsseAccess(features);
           } catch (ReflectiveOperationException | RuntimeException e) {
             failed = true;
             onFailure.accept(

@@ -1,17 +1,23 @@
 package dev.handshakeagent.agent.tracking;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.JdkRow;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Reads the fields of SunJSSE objects that the hooks pass as {@code Object}. Field reads only: no
  * public {@code SSLSocket} method is ever called (some start handshakes or take the socket lock).
  *
- * <p>Needs {@code java.base/sun.security.ssl} opened to the agent, which the agent does at start.
- * Every field listed here exists with the same name and type on JDK 17.0.15 and 25.0.3.
+ * <p>Every member is a row of the JDK model ({@link SunJsse}). A member whose features are not all
+ * enabled (the start-up check found a row of one of them missing) is null, and the reads below
+ * return null or false for it, so that fact is simply not recorded. Needs {@code java.base}'s
+ * SunJSSE package opened to the agent, which the agent does at start.
  */
 public final class JsseAccess {
-  private static final String PKG = "sun.security.ssl.";
 
   // HandshakeContext
   final Field hcConContext;
@@ -60,78 +66,146 @@ public final class JsseAccess {
   final Class<?> possessionType;
   final Class<?> credentialsType;
 
+  private final Set<Feature> enabled;
+
   /**
-   * Resolves every field and method.
+   * Resolves every member whose features are in {@code enabled}.
    *
-   * @throws ReflectiveOperationException naming the first one this JDK does not have
+   * @throws ReflectiveOperationException naming the first {@link Feature#CORE} member this JDK does
+   *     not have (another feature's member that fails to resolve is left null)
    */
-  public JsseAccess() throws ReflectiveOperationException {
-    Class<?> hc = cls("HandshakeContext");
-    hcConContext = field(hc, "conContext");
-    hcSslConfig = field(hc, "sslConfig");
-    hcSslContext = field(hc, "sslContext");
-    hcHandshakeOutput = field(hc, "handshakeOutput");
-    hcHandshakeSession = field(hc, "handshakeSession");
-    hcNegotiatedProtocol = field(hc, "negotiatedProtocol");
-    hcNegotiatedCipherSuite = field(hc, "negotiatedCipherSuite");
-    hcServerSelectedNamedGroup = field(hc, "serverSelectedNamedGroup");
-    hcHandshakePossessions = field(hc, "handshakePossessions");
-    hcHandshakeCredentials = field(hc, "handshakeCredentials");
-    hcIsResumption = field(hc, "isResumption");
-    hcRequestedServerNames = field(hc, "requestedServerNames");
-    hcApplicationProtocol = field(hc, "applicationProtocol");
-    hcActiveProtocols = field(hc, "activeProtocols");
-    hcActiveCipherSuites = field(hc, "activeCipherSuites");
-    contextTrustManager = method(cls("SSLContextImpl"), "getX509TrustManager");
-    cipherSuiteNameOf = method(cls("CipherSuite"), "nameOf", int.class);
-    namedGroupNameOf = method(cls("NamedGroup"), "nameOf", int.class);
-    signatureSchemeNameOf = method(cls("SignatureScheme"), "nameOf", int.class);
-    protocolNameOf = method(cls("ProtocolVersion"), "nameOf", int.class);
-    Class<?> tc = cls("TransportContext");
-    tcTransport = field(tc, "transport");
-    tcHandshakeContext = field(tc, "handshakeContext");
-    tcConSession = field(tc, "conSession");
-    tcSslConfig = field(tc, "sslConfig");
-    tcIsNegotiated = field(tc, "isNegotiated");
-    tcCloseReason = field(tc, "closeReason");
-    tcApplicationProtocol = field(tc, "applicationProtocol");
-    Class<?> cfg = cls("SSLConfiguration");
-    cfgIsClientMode = field(cfg, "isClientMode");
-    cfgClientAuthType = field(cfg, "clientAuthType");
-    Class<?> msg = cls("SSLHandshake$HandshakeMessage");
-    msgHandshakeContext = field(msg, "handshakeContext");
-    msgHandshakeType = method(msg, "handshakeType");
-    protocolName = field(cls("ProtocolVersion"), "name");
-    cipherSuiteName = field(cls("CipherSuite"), "name");
-    namedGroupName = field(cls("NamedGroup"), "name");
-    alertDescription = field(cls("Alert"), "description");
-    socketPeerHost = field(cls("SSLSocketImpl"), "peerHost");
-    certificateEntryEncoded = field(cls("CertificateMessage$CertificateEntry"), "encoded");
-    possessionType = cls("NamedGroupPossession");
-    credentialsType = cls("NamedGroupCredentials");
-    possessionNamedGroup = method(possessionType, "getNamedGroup");
-    credentialsNamedGroup = method(credentialsType, "getNamedGroup");
+  public JsseAccess(Set<Feature> enabled) throws ReflectiveOperationException {
+    this.enabled = enabled;
+    hcConContext = field(SunJsse.HC_CON_CONTEXT);
+    hcSslConfig = field(SunJsse.HC_SSL_CONFIG);
+    hcSslContext = field(SunJsse.HC_SSL_CONTEXT);
+    hcHandshakeOutput = field(SunJsse.HC_HANDSHAKE_OUTPUT);
+    hcHandshakeSession = field(SunJsse.HC_HANDSHAKE_SESSION);
+    hcNegotiatedProtocol = field(SunJsse.HC_NEGOTIATED_PROTOCOL);
+    hcNegotiatedCipherSuite = field(SunJsse.HC_NEGOTIATED_CIPHER_SUITE);
+    hcServerSelectedNamedGroup = field(SunJsse.HC_SERVER_SELECTED_NAMED_GROUP);
+    hcHandshakePossessions = field(SunJsse.HC_HANDSHAKE_POSSESSIONS);
+    hcHandshakeCredentials = field(SunJsse.HC_HANDSHAKE_CREDENTIALS);
+    hcIsResumption = field(SunJsse.HC_IS_RESUMPTION);
+    hcRequestedServerNames = field(SunJsse.HC_REQUESTED_SERVER_NAMES);
+    hcApplicationProtocol = field(SunJsse.HC_APPLICATION_PROTOCOL);
+    hcActiveProtocols = field(SunJsse.HC_ACTIVE_PROTOCOLS);
+    hcActiveCipherSuites = field(SunJsse.HC_ACTIVE_CIPHER_SUITES);
+    contextTrustManager = method(SunJsse.CONTEXT_TRUST_MANAGER);
+    cipherSuiteNameOf = method(SunJsse.CIPHER_SUITE_NAME_OF);
+    namedGroupNameOf = method(SunJsse.NAMED_GROUP_NAME_OF);
+    signatureSchemeNameOf = method(SunJsse.SIGNATURE_SCHEME_NAME_OF);
+    protocolNameOf = method(SunJsse.PROTOCOL_NAME_OF);
+    tcTransport = field(SunJsse.TC_TRANSPORT);
+    tcHandshakeContext = field(SunJsse.TC_HANDSHAKE_CONTEXT);
+    tcConSession = field(SunJsse.TC_CON_SESSION);
+    tcSslConfig = field(SunJsse.TC_SSL_CONFIG);
+    tcIsNegotiated = field(SunJsse.TC_IS_NEGOTIATED);
+    tcCloseReason = field(SunJsse.TC_CLOSE_REASON);
+    tcApplicationProtocol = field(SunJsse.TC_APPLICATION_PROTOCOL);
+    cfgIsClientMode = field(SunJsse.CFG_IS_CLIENT_MODE);
+    cfgClientAuthType = field(SunJsse.CFG_CLIENT_AUTH_TYPE);
+    msgHandshakeContext = field(SunJsse.MSG_HANDSHAKE_CONTEXT);
+    msgHandshakeType = method(SunJsse.MSG_HANDSHAKE_TYPE);
+    protocolName = field(SunJsse.PROTOCOL_NAME);
+    cipherSuiteName = field(SunJsse.CIPHER_SUITE_NAME);
+    namedGroupName = field(SunJsse.NAMED_GROUP_NAME);
+    alertDescription = field(SunJsse.ALERT_DESCRIPTION);
+    socketPeerHost = field(SunJsse.SOCKET_PEER_HOST);
+    certificateEntryEncoded = field(SunJsse.CERTIFICATE_ENTRY_ENCODED);
+    possessionType = type(SunJsse.POSSESSION_TYPE);
+    credentialsType = type(SunJsse.CREDENTIALS_TYPE);
+    possessionNamedGroup = method(SunJsse.POSSESSION_NAMED_GROUP);
+    credentialsNamedGroup = method(SunJsse.CREDENTIALS_NAMED_GROUP);
   }
 
-  private static Class<?> cls(String simpleName) throws ClassNotFoundException {
-    return Class.forName(PKG + simpleName, false, null);
+  /** Without loading or initialising anything beyond what SunJSSE itself has loaded. */
+  private Class<?> type(JdkRow row) throws ReflectiveOperationException {
+    if (!row.enabledIn(enabled)) {
+      return null;
+    }
+    try {
+      return Class.forName(row.className, false, null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return optional(row, e);
+    }
   }
 
-  private static Field field(Class<?> owner, String name) throws NoSuchFieldException {
-    Field f = owner.getDeclaredField(name);
-    f.setAccessible(true);
-    return f;
+  private Field field(JdkRow row) throws ReflectiveOperationException {
+    Class<?> owner = type(row);
+    if (owner == null) {
+      return null;
+    }
+    try {
+      Field f = owner.getDeclaredField(row.name);
+      f.setAccessible(true);
+      return f;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return optional(row, e);
+    }
   }
 
-  private static Method method(Class<?> owner, String name, Class<?>... parameters)
-      throws NoSuchMethodException {
-    Method m = owner.getDeclaredMethod(name, parameters);
-    m.setAccessible(true);
-    return m;
+  private Method method(JdkRow row) throws ReflectiveOperationException {
+    Class<?> owner = type(row);
+    if (owner == null) {
+      return null;
+    }
+    try {
+      for (Method m : owner.getDeclaredMethods()) {
+        if (m.getName().equals(row.name) && descriptor(m).equals(row.descriptor)) {
+          m.setAccessible(true);
+          return m;
+        }
+      }
+      throw new NoSuchMethodException(row.toString());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return optional(row, e);
+    }
+  }
+
+  /** A CORE member must resolve; any other is left null (that fact is not recorded). */
+  private static <T> T optional(JdkRow row, Exception e) throws ReflectiveOperationException {
+    if (row.features.contains(Feature.CORE)) {
+      throw e instanceof ReflectiveOperationException
+          ? (ReflectiveOperationException) e
+          : new ReflectiveOperationException(row.toString(), e);
+    }
+    return null;
+  }
+
+  private static String descriptor(Method m) {
+    StringBuilder b = new StringBuilder("(");
+    for (Class<?> p : m.getParameterTypes()) {
+      b.append(descriptor(p));
+    }
+    return b.append(')').append(descriptor(m.getReturnType())).toString();
+  }
+
+  private static String descriptor(Class<?> c) {
+    if (c.isArray()) {
+      return c.getName().replace('.', '/');
+    }
+    if (!c.isPrimitive()) {
+      return "L" + c.getName().replace('.', '/') + ";";
+    }
+    return String.valueOf(
+        "ZBCSIJFDV"
+            .charAt(
+                List.of(
+                        boolean.class,
+                        byte.class,
+                        char.class,
+                        short.class,
+                        int.class,
+                        long.class,
+                        float.class,
+                        double.class,
+                        void.class)
+                    .indexOf(c)));
   }
 
   static Object get(Field f, Object target) {
-    if (target == null) {
+    if (f == null || target == null) {
       return null;
     }
     try {
@@ -142,7 +216,7 @@ public final class JsseAccess {
   }
 
   static boolean getBoolean(Field f, Object target) {
-    if (target == null) {
+    if (f == null || target == null) {
       return false;
     }
     try {
@@ -153,6 +227,9 @@ public final class JsseAccess {
   }
 
   static Object invoke(Method m, Object target, Object... args) {
+    if (m == null) {
+      return null;
+    }
     try {
       return m.invoke(target, args);
     } catch (ReflectiveOperationException e) {

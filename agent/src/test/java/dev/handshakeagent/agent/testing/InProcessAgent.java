@@ -2,6 +2,7 @@ package dev.handshakeagent.agent.testing;
 
 import dev.handshakeagent.agent.AgentInstaller;
 import dev.handshakeagent.agent.AgentRuntime;
+import dev.handshakeagent.agent.jdk.JdkModel;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
 import dev.handshakeagent.agent.telemetry.KeepSampler;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -41,6 +42,18 @@ public final class InProcessAgent {
    * as they wrap {@code OTEL_TRACES_SAMPLER}).
    */
   public static synchronized AgentRuntime install(String agentArgs, Sampler sampler) {
+    return install(agentArgs, sampler, JdkModel.standard());
+  }
+
+  /**
+   * Installs checking {@code model} instead of the standard JDK model (a mutated one plays a JDK
+   * that changed). The first install in the JVM decides.
+   */
+  public static synchronized AgentRuntime install(String agentArgs, JdkModel model) {
+    return install(agentArgs, Sampler.parentBased(Sampler.alwaysOn()), model);
+  }
+
+  private static AgentRuntime install(String agentArgs, Sampler sampler, JdkModel model) {
     if (runtime == null) {
       SdkTracerProvider provider =
           SdkTracerProvider.builder()
@@ -73,7 +86,8 @@ public final class InProcessAgent {
                     public CompletableResultCode shutdown() {
                       return provider.shutdown();
                     }
-                  });
+                  },
+              model);
       if (runtime == null) {
         throw new IllegalStateException("the agent did not install; see its log line above");
       }
