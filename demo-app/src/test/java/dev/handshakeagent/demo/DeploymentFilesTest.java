@@ -212,7 +212,8 @@ class DeploymentFilesTest {
   @Test
   void dockerComposeAcceptsTheFile() throws IOException, InterruptedException {
     Optional<Path> dockerCompose = onPath("docker-compose");
-    // CI (.ci/run sets CI=true and installs Debian's docker-compose) must validate the file: there a
+    // CI (.ci/run sets CI=true and installs Debian's docker-compose) must validate the file: there
+    // a
     // missing tool is a failure. A developer's machine without it skips this one check.
     if ("true".equals(System.getenv("CI"))) {
       assertTrue(
