@@ -41,10 +41,11 @@ public final class TestPki {
     WRONG_HOST("server-wrong-host"),
     UNTRUSTED("server-untrusted");
 
-    final String name;
+    /** The name of its files in the set: {@code NAME.p12}, {@code NAME.cer}. */
+    final String file;
 
-    Server(String name) {
-      this.name = name;
+    Server(String file) {
+      this.file = file;
     }
   }
 
@@ -95,7 +96,7 @@ public final class TestPki {
   }
 
   public static Path keyStore(Server s) {
-    return pki().keyStore(s.name);
+    return pki().keyStore(s.file);
   }
 
   public static Path clientKeyStore() {
