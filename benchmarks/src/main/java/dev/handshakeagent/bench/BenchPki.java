@@ -1,51 +1,40 @@
 package dev.handshakeagent.bench;
 
+import dev.handshakeagent.testsupport.KeytoolPki;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The benchmark's certificates: one RSA 2048 CA signing an EC P-256 server, an RSA 2048 server and
- * an EC P-256 client, made once with the running JDK's {@code keytool} into a directory that every
- * fork reuses (so no fork pays for key generation). Throw-away keys for loopback benchmarks only;
- * the fixed password protects nothing.
+ * an EC P-256 client, made by the test PKI builder the agent's tests use ({@link KeytoolPki}) into
+ * a directory that every fork reuses (so no fork pays for key generation). Throw-away keys for
+ * loopback benchmarks only; the fixed password protects nothing.
  */
 public final class BenchPki {
   /** The certificate a server presents, or the client's own for mutual TLS. */
   public enum Identity {
-    SERVER_EC("server-ec", "EC", 256),
-    SERVER_RSA("server-rsa", "RSA", 2048),
-    CLIENT("client", "EC", 256);
+    SERVER_EC("server-ec"),
+    SERVER_RSA("server-rsa"),
+    CLIENT("client");
 
     final String alias;
-    final String keyAlg;
-    final int keySize;
 
-    Identity(String alias, String keyAlg, int keySize) {
+    Identity(String alias) {
       this.alias = alias;
-      this.keyAlg = keyAlg;
-      this.keySize = keySize;
     }
   }
 
-  private static final char[] PASSWORD = "bench-only".toCharArray();
-  private static final String DONE = "complete-v1";
+  private static final String PASSWORD = "bench-only";
 
-  private final Path dir;
+  private final KeytoolPki pki;
 
-  private BenchPki(Path dir) {
-    this.dir = dir;
+  private BenchPki(KeytoolPki pki) {
+    this.pki = pki;
   }
 
   /** The directory of {@code -Dbench.pki}, or one under the temporary directory. */
@@ -56,12 +45,16 @@ public final class BenchPki {
         : Paths.get(System.getProperty("java.io.tmpdir"), "handshake-agent-bench-pki");
   }
 
-  /** Loads the certificates from {@code dir}, making them first if they are not there. */
+  /** Loads the certificates from {@code dir}, making them first if they are not there or stale. */
   public static synchronized BenchPki in(Path dir) throws IOException, InterruptedException {
-    if (!Files.exists(dir.resolve(DONE))) {
-      make(dir);
-    }
-    return new BenchPki(dir);
+    String san = "SAN=dns:localhost,ip:127.0.0.1";
+    return new BenchPki(
+        KeytoolPki.withCa("CN=Handshake Bench CA")
+            .password(PASSWORD)
+            .signed(Identity.SERVER_EC.alias, "EC", "CN=server-ec,O=bench", san, null, 3650)
+            .signed(Identity.SERVER_RSA.alias, "RSA", "CN=server-rsa,O=bench", san, null, 3650)
+            .signed(Identity.CLIENT.alias, "EC", "CN=client,O=bench", null, null, 3650)
+            .in(dir));
   }
 
   /** A context presenting {@code identity} (null: none) and trusting the benchmark CA. */
@@ -69,111 +62,16 @@ public final class BenchPki {
     KeyManagerFactory kmf = null;
     if (identity != null) {
       kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(load(identity.alias + ".p12"), PASSWORD);
+      kmf.init(pki.load(pki.keyStore(identity.alias)), PASSWORD.toCharArray());
     }
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(load("trust.p12"));
+    tmf.init(pki.load(pki.trustStore()));
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(
         kmf == null ? null : kmf.getKeyManagers(),
         CountingTrust.wrap(tmf.getTrustManagers()),
         null);
     return context;
-  }
-
-  private KeyStore load(String file) throws IOException, GeneralSecurityException {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve(file))) {
-      store.load(in, PASSWORD);
-    }
-    return store;
-  }
-
-  private static void make(Path dir) throws IOException, InterruptedException {
-    Files.createDirectories(dir);
-    keytool(
-        dir,
-        "-genkeypair",
-        "-keystore",
-        "ca.p12",
-        "-alias",
-        "ca",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-dname",
-        "CN=Handshake Bench CA",
-        "-ext",
-        "bc:c",
-        "-validity",
-        "3650");
-    keytool(dir, "-exportcert", "-rfc", "-keystore", "ca.p12", "-alias", "ca", "-file", "ca.pem");
-    keytool(
-        dir,
-        "-importcert",
-        "-noprompt",
-        "-keystore",
-        "trust.p12",
-        "-alias",
-        "ca",
-        "-file",
-        "ca.pem");
-    for (Identity id : Identity.values()) {
-      String store = id.alias + ".p12";
-      keytool(
-          dir,
-          "-genkeypair",
-          "-keystore",
-          store,
-          "-alias",
-          id.alias,
-          "-keyalg",
-          id.keyAlg,
-          "-keysize",
-          String.valueOf(id.keySize),
-          "-dname",
-          "CN=" + id.alias + ",O=bench",
-          "-validity",
-          "3650");
-      keytool(dir, "-certreq", "-keystore", store, "-alias", id.alias, "-file", id.alias + ".csr");
-      List<String> sign =
-          new ArrayList<>(
-              Arrays.asList(
-                  "-gencert",
-                  "-rfc",
-                  "-keystore",
-                  "ca.p12",
-                  "-alias",
-                  "ca",
-                  "-infile",
-                  id.alias + ".csr",
-                  "-outfile",
-                  id.alias + ".pem",
-                  "-validity",
-                  "3650"));
-      if (id != Identity.CLIENT) {
-        sign.addAll(List.of("-ext", "SAN=dns:localhost,ip:127.0.0.1"));
-      }
-      keytool(dir, sign.toArray(new String[0]));
-      keytool(
-          dir, "-importcert", "-noprompt", "-keystore", store, "-alias", "ca", "-file", "ca.pem");
-      keytool(
-          dir, "-importcert", "-keystore", store, "-alias", id.alias, "-file", id.alias + ".pem");
-    }
-    Files.writeString(dir.resolve(DONE), "made by BenchPki\n");
-  }
-
-  private static void keytool(Path dir, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString());
-    cmd.addAll(Arrays.asList(args));
-    cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", new String(PASSWORD)));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("keytool " + String.join(" ", args) + " failed: " + out);
-    }
   }
 }

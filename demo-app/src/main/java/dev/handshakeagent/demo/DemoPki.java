@@ -37,6 +37,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * client certificate; the untrusted server is self-signed. The CA and the localhost server have RSA
  * keys (the hello-retry scenario needs a chain without P-256 ECDSA, see {@link
  * RejectCommonGroups}); the others use EC P-256, whose keys are much faster to generate.
+ *
+ * <p>Not the tests' and benchmarks' shared builder ({@code test-support}'s {@code KeytoolPki}) on
+ * purpose: the demo is an application users run on its own ({@code java -jar demo-app.jar}, in its
+ * Docker image), plain JDK with no dependency, and its keys must not outlive the run (random
+ * password, nothing left on disk), where the test PKI is a fixed-password set kept on disk for
+ * reuse across builds.
  */
 final class DemoPki {
   /** The identities the demo can present. */

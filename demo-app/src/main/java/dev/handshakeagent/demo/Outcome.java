@@ -29,7 +29,10 @@ final class Outcome {
     }
   }
 
-  /** Newer JDKs (25 here) put the alert first: {@code (certificate_unknown) PKIX path ...}. */
+  /**
+   * Newer JDKs (25, and 17 from 17.0.21) put the alert first: {@code (certificate_unknown) PKIX
+   * path ...}.
+   */
   private static final Pattern LOCAL_ALERT = Pattern.compile("^\\(([a-z_0-9]+)\\) ");
 
   /** The side that received the alert: {@code Received fatal alert: certificate_unknown}. */

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
+import dev.handshakeagent.agent.testing.ChildJvm;
+import dev.handshakeagent.agent.testing.LoopMain;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
-import dev.handshakeagent.agent.testing.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,16 +50,13 @@ class PackagedAgentAttachTest {
       stop = Files.createTempFile("loop-stop", "");
       Files.delete(stop);
       out = Files.createTempFile("loop-out", ".txt");
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Paths.get(javaHome, "bin", "java").toString());
-      cmd.addAll(List.of(jvmArgs));
-      cmd.add("-Dtest.pki.dir=" + TestPki.dir());
-      cmd.add("-cp");
-      cmd.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
-      cmd.add("dev.handshakeagent.agent.testing.LoopMain");
-      cmd.add(stop.toString());
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("HANDSHAKE_"));
+      ProcessBuilder pb =
+          ChildJvm.processBuilder(
+                  javaHome,
+                  List.of(jvmArgs),
+                  Map.of(),
+                  ChildJvm.testMain(List.of(), LoopMain.class, stop.toString()))
+              .redirectErrorStream(true);
       pb.redirectOutput(out.toFile());
       process = pb.start();
     }
@@ -93,23 +91,10 @@ class PackagedAgentAttachTest {
   }
 
   static Command command(String javaHome, List<String> jvmArgs, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(javaHome, "bin", "java").toString());
-    cmd.addAll(jvmArgs);
-    cmd.add("-jar");
-    cmd.add(agentJar());
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile("cmd-out", ".txt");
-    Path err = Files.createTempFile("cmd-err", ".txt");
-    try {
-      Process p =
-          new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "command did not finish: " + cmd);
-      return new Command(p.exitValue(), Files.readString(out).trim(), Files.readString(err).trim());
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+    List<String> launch = new ArrayList<>(List.of("-jar", agentJar()));
+    launch.addAll(List.of(args));
+    ChildJvm.Output o = ChildJvm.run(ChildJvm.processBuilder(javaHome, jvmArgs, Map.of(), launch));
+    return new Command(o.exitCode, String.join("\n", o.stdout).trim(), o.stderr.trim());
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -3,17 +3,16 @@ package dev.handshakeagent.agent.packaged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,23 +39,19 @@ class PackagedAgentDemoTest {
   void demoScenariosAsExpectedAndSpansAgree(String javaHome) throws Exception {
     assertTrue(Files.isRegularFile(DEMO), "build the demo first: " + DEMO);
     try (OtlpReceiver receiver = new OtlpReceiver()) {
-      Path out = Files.createTempFile("demo-out", ".txt");
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Paths.get(javaHome, "bin", "java").toString());
-      cmd.add(
-          "-javaagent:"
-              + PackagedAgentTest.AGENT.toAbsolutePath()
-              + "=console=true,slow.threshold=500ms");
-      cmd.add("-Dotel.exporter.otlp.endpoint=" + receiver.endpoint());
-      cmd.addAll(List.of("-jar", DEMO.toAbsolutePath().toString(), "--slow-ms", "" + SLOW_MS));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("HANDSHAKE_"));
-      Process p = pb.redirectOutput(out.toFile()).start();
-      assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the demo did not finish");
-      List<String> lines = Files.readAllLines(out);
-      Files.delete(out);
+      ChildJvm.Output demo =
+          ChildJvm.run(
+              ChildJvm.processBuilder(
+                      javaHome,
+                      List.of(
+                          ChildJvm.javaagent("console=true,slow.threshold=500ms"),
+                          "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint()),
+                      Map.of(),
+                      List.of("-jar", DEMO.toAbsolutePath().toString(), "--slow-ms", "" + SLOW_MS))
+                  .redirectErrorStream(true));
+      List<String> lines = demo.stdout;
       String all = String.join("\n", lines);
-      assertEquals(0, p.exitValue(), all);
+      assertEquals(0, demo.exitCode, all);
       assertTrue(
           lines.stream().anyMatch(l -> l.matches("summary: (\\d+) of \\1 scenarios as expected")),
           all);

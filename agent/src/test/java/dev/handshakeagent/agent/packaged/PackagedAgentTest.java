@@ -9,7 +9,6 @@ import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PackagedAgentTest {
 
-  static final Path AGENT =
-      Paths.get(System.getProperty("agent.jar", "target/handshake-agent.jar"));
+  static final Path AGENT = ChildJvm.AGENT;
 
   /** Sides whose outcome depends on timing (a TCP reset racing an alert), with or without agent. */
   static final Set<String> TIMING_DEPENDENT =

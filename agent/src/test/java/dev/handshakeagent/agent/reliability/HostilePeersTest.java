@@ -69,9 +69,6 @@ class HostilePeersTest {
 
   private static final Pattern RECEIVED_ALERT = Pattern.compile("Received fatal alert: (\\w+)");
 
-  /** Roots whose status was SunJSSE's discarded SSLException instead of the SocketException. */
-  static final AtomicInteger wrapped = new AtomicInteger();
-
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   /** What a hostile client does. Every one of them must make the server's handshake fail. */
@@ -191,9 +188,7 @@ class HostilePeersTest {
             + servers.size()
             + " server roots; GC to empty tracker "
             + gcMillis
-            + " ms; roots whose status is SunJSSE's discarded exception, not the application's: "
-            + wrapped.get()
-            + "; error.type by attack: "
+            + " ms; error.type by attack: "
             + outcomes);
   }
 
@@ -258,9 +253,7 @@ class HostilePeersTest {
             + Long.toHexString(SEED)
             + ") in "
             + millis
-            + " ms; status not the application's exception: "
-            + wrapped.get()
-            + "; error.type: "
+            + " ms; error.type: "
             + outcomes
             + "; a status of each: "
             + samples);
@@ -441,7 +434,6 @@ class HostilePeersTest {
     assertEquals(attemptsByPort.keySet(), byPort.keySet(), "client ports of the server roots");
     List<String> outcomes = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    wrapped.set(0);
     for (Map.Entry<Long, List<Attempt>> e : attemptsByPort.entrySet()) {
       List<SpanData> roots = new ArrayList<>(byPort.get(e.getKey()));
       roots.sort(Comparator.comparingLong(SpanData::getStartEpochNanos));
@@ -489,19 +481,15 @@ class HostilePeersTest {
         Collections.sort(statusMessages);
         Collections.sort(app);
         if (!statusMessages.equals(app)) {
-          if (wrappedSocketErrors(statusMessages, app)) {
-            wrapped.incrementAndGet();
-          } else {
-            problems.add(
-                "port "
-                    + e.getKey()
-                    + " "
-                    + e.getValue().get(0).kind
-                    + ": root status "
-                    + statusMessages
-                    + " but the application saw "
-                    + app);
-          }
+          problems.add(
+              "port "
+                  + e.getKey()
+                  + " "
+                  + e.getValue().get(0).kind
+                  + ": root status "
+                  + statusMessages
+                  + " but the application saw "
+                  + app);
         }
         // An alert the client sent is reported as the peer's, under its own name.
         for (SpanData root : roots) {
@@ -520,21 +508,6 @@ class HostilePeersTest {
             + " problems, first ones:\n"
             + problems.stream().limit(20).collect(Collectors.joining("\n")));
     return Reliability.histogram(outcomes);
-  }
-
-  /** Status and application messages pair up, allowing {@link Reliability#sameAsApplication}. */
-  static boolean wrappedSocketErrors(List<String> status, List<String> app) {
-    if (status.size() != app.size()) {
-      return false;
-    }
-    for (int i = 0; i < status.size(); i++) {
-      String s = status.get(i);
-      String a = app.get(i);
-      if (!Reliability.sameAsApplication(s, a)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // ------------------------------------------------------------------ clients

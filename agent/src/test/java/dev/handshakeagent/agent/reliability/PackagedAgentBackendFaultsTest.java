@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,7 +63,7 @@ class PackagedAgentBackendFaultsTest {
   private static final long MB_IN_KB = 1024;
 
   static Stream<String> jdks() {
-    return ChildProcess.jdks();
+    return ChildJvm.jdks();
   }
 
   /** One round of handshakes as the child reported it. */
@@ -151,7 +152,7 @@ class PackagedAgentBackendFaultsTest {
 
   /** Runs one round; {@code midway}, when given, switches the collector 0.5 s into it. */
   static Round round(
-      ChildProcess.Session child,
+      ChildJvm.Session child,
       FaultyCollector collector,
       String label,
       int count,
@@ -202,7 +203,7 @@ class PackagedAgentBackendFaultsTest {
   @MethodSource("jdks")
   void handshakesGoOnWhileTheCollectorFails(String javaHome) throws Exception {
     List<Round> rounds = new ArrayList<>();
-    ChildProcess.Output out;
+    ChildJvm.Output out;
     Round healthy;
     Round stillDown;
     Round recovered;
@@ -215,13 +216,13 @@ class PackagedAgentBackendFaultsTest {
       List<String> jvm =
           List.of(
               "-Xmx256m",
-              ChildProcess.javaagent(null),
+              ChildJvm.javaagent(null),
               "-Dotel.exporter.otlp.endpoint=" + collector.endpoint(),
               "-Dotel.exporter.otlp.timeout=2000",
               "-Dotel.bsp.schedule.delay=200",
               "-Dotel.metric.export.interval=1000");
-      try (ChildProcess.Session child =
-          ChildProcess.start(javaHome, jvm, Map.of(), BackendFaultsMain.class)) {
+      try (ChildJvm.Session child =
+          ChildJvm.start(javaHome, jvm, Map.of(), BackendFaultsMain.class)) {
         child.await("READY", 60_000);
         rounds.add(round(child, collector, "warm-up", 200, false, null));
         rounds.add(healthy = round(child, collector, "healthy", 300, false, null));

@@ -3,6 +3,7 @@ package dev.handshakeagent.agent.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
 import dev.handshakeagent.agent.testing.ScenarioMain;
 import java.util.ArrayList;
@@ -34,13 +35,13 @@ class PackagedAgentBadConfigTest {
   static final Map<String, List<String>> PLAIN = new ConcurrentHashMap<>();
 
   static Stream<String> jdks() {
-    return ChildProcess.jdks();
+    return ChildJvm.jdks();
   }
 
   static List<String> plain(String javaHome) throws Exception {
     if (!PLAIN.containsKey(javaHome)) {
-      ChildProcess.Output out =
-          ChildProcess.run(javaHome, List.of(), Map.of(), ScenarioMain.class, SCENARIOS);
+      ChildJvm.Output out =
+          ChildJvm.run(javaHome, List.of(), Map.of(), ScenarioMain.class, SCENARIOS);
       assertEquals(0, out.exitCode, out.toString());
       PLAIN.put(javaHome, out.results());
     }
@@ -48,11 +49,10 @@ class PackagedAgentBadConfigTest {
   }
 
   /** Runs the scenarios with the agent; asserts the application ran as without it. */
-  static ChildProcess.Output traced(String javaHome, List<String> jvmArgs, Map<String, String> env)
+  static ChildJvm.Output traced(String javaHome, List<String> jvmArgs, Map<String, String> env)
       throws Exception {
     List<String> expected = plain(javaHome);
-    ChildProcess.Output out =
-        ChildProcess.run(javaHome, jvmArgs, env, ScenarioMain.class, SCENARIOS);
+    ChildJvm.Output out = ChildJvm.run(javaHome, jvmArgs, env, ScenarioMain.class, SCENARIOS);
     assertEquals(0, out.exitCode, out.toString());
     assertTrue(out.stdout.contains("DONE"), out.toString());
     assertEquals(expected, out.results(), "the application's results, with vs without the agent");
@@ -60,7 +60,7 @@ class PackagedAgentBadConfigTest {
   }
 
   /** Stderr is exactly {@code expected.size()} agent lines, each containing its fragments. */
-  static void assertLines(ChildProcess.Output out, List<List<String>> expected) {
+  static void assertLines(ChildJvm.Output out, List<List<String>> expected) {
     List<String> lines = out.stderrLines();
     assertEquals(expected.size(), lines.size(), "stderr lines: " + out.stderr);
     for (int i = 0; i < expected.size(); i++) {
@@ -80,11 +80,11 @@ class PackagedAgentBadConfigTest {
   @MethodSource("jdks")
   void everyOptionWithABadAgentArgumentAndAnUnknownOne(String javaHome) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
-      ChildProcess.Output out =
+      ChildJvm.Output out =
           traced(
               javaHome,
               List.of(
-                  ChildProcess.javaagent(
+                  ChildJvm.javaagent(
                       "enabled=yes,phases=maybe,abandon.timeout=-5s,slow.threshold=fast,"
                           + "console=loud,colour=red"),
                   "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
@@ -130,11 +130,11 @@ class PackagedAgentBadConfigTest {
       Map<String, String> env = new HashMap<>();
       env.put("HANDSHAKE_SLOW_THRESHOLD", "10x");
       env.put("HANDSHAKE_CONSOLE", "");
-      ChildProcess.Output out =
+      ChildJvm.Output out =
           traced(
               javaHome,
               List.of(
-                  ChildProcess.javaagent(null),
+                  ChildJvm.javaagent(null),
                   "-Dhandshake.enabled=1",
                   "-Dhandshake.phases=off",
                   "-Dhandshake.abandon.timeout=0",
@@ -159,11 +159,11 @@ class PackagedAgentBadConfigTest {
   @MethodSource("jdks")
   void malformedAgentArgumentString(String javaHome) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
-      ChildProcess.Output out =
+      ChildJvm.Output out =
           traced(
               javaHome,
               List.of(
-                  ChildProcess.javaagent("=,,=x,phases"),
+                  ChildJvm.javaagent("=,,=x,phases"),
                   "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint()),
               Map.of());
       assertLines(
@@ -187,19 +187,18 @@ class PackagedAgentBadConfigTest {
   @ParameterizedTest
   @MethodSource("jdks")
   void unreachableEndpoint(String javaHome) throws Exception {
-    ChildProcess.Output baseline =
+    ChildJvm.Output baseline =
         traced(
             javaHome,
             List.of(
-                ChildProcess.javaagent(null),
+                ChildJvm.javaagent(null),
                 "-Dotel.traces.exporter=none",
                 "-Dotel.metrics.exporter=none"),
             Map.of());
-    ChildProcess.Output out =
+    ChildJvm.Output out =
         traced(
             javaHome,
-            List.of(
-                ChildProcess.javaagent(null), "-Dotel.exporter.otlp.endpoint=http://127.0.0.1:1"),
+            List.of(ChildJvm.javaagent(null), "-Dotel.exporter.otlp.endpoint=http://127.0.0.1:1"),
             Map.of());
     report(javaHome, "unreachable endpoint (baseline run " + baseline.millis + " ms)", out);
     List<String> lines = out.stderrLines();
@@ -222,10 +221,10 @@ class PackagedAgentBadConfigTest {
   @ParameterizedTest
   @MethodSource("jdks")
   void malformedEndpoint(String javaHome) throws Exception {
-    ChildProcess.Output out =
+    ChildJvm.Output out =
         traced(
             javaHome,
-            List.of(ChildProcess.javaagent(null), "-Dotel.exporter.otlp.endpoint=not a url"),
+            List.of(ChildJvm.javaagent(null), "-Dotel.exporter.otlp.endpoint=not a url"),
             Map.of());
     List<String> sdkLines = sdkJulLines(out.stderrLines());
     report(javaHome, "malformed endpoint (" + sdkLines.size() + " of them from the SDK)", out);
@@ -265,7 +264,7 @@ class PackagedAgentBadConfigTest {
     return out;
   }
 
-  static void report(String javaHome, String what, ChildProcess.Output out) {
+  static void report(String javaHome, String what, ChildJvm.Output out) {
     List<String> lines = new ArrayList<>(out.stderrLines());
     Reliability.reportChild(
         javaHome,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
 import dev.handshakeagent.agent.testing.ScenarioMain;
 import java.io.IOException;
@@ -160,7 +161,7 @@ class PackagedAgentCoexistenceTest {
   }
 
   static Stream<String> jdks() {
-    return ChildProcess.jdks();
+    return ChildJvm.jdks();
   }
 
   static Stream<Arguments> jdksAndStacks() {
@@ -185,7 +186,7 @@ class PackagedAgentCoexistenceTest {
     List<String> foreign = new ArrayList<>();
     List<String> misnamed = new ArrayList<>();
     int classes = 0;
-    try (ZipFile jar = new ZipFile(ChildProcess.AGENT.toFile())) {
+    try (ZipFile jar = new ZipFile(ChildJvm.AGENT.toFile())) {
       for (ZipEntry e : jar.stream().collect(Collectors.toList())) {
         if (e.isDirectory()) {
           continue;
@@ -223,8 +224,8 @@ class PackagedAgentCoexistenceTest {
     try (OtlpReceiver agentReceiver = new OtlpReceiver();
         OtlpReceiver plainAppReceiver = new OtlpReceiver();
         OtlpReceiver appReceiver = new OtlpReceiver()) {
-      ChildProcess.Output plain =
-          ChildProcess.run(
+      ChildJvm.Output plain =
+          ChildJvm.run(
               javaHome,
               appArgs(stack, plainLog, plainAppReceiver),
               Map.of(),
@@ -237,11 +238,9 @@ class PackagedAgentCoexistenceTest {
       List<String> jvm = new ArrayList<>();
       // An unknown option, so that the agent logs one line next to the application's logging.
       jvm.add(
-          ChildProcess.javaagent(
-              "colour=red,otel.exporter.otlp.endpoint=" + agentReceiver.endpoint()));
+          ChildJvm.javaagent("colour=red,otel.exporter.otlp.endpoint=" + agentReceiver.endpoint()));
       jvm.addAll(appArgs(stack, tracedLog, appReceiver));
-      ChildProcess.Output traced =
-          ChildProcess.run(javaHome, jvm, Map.of(), cp, CoexistApp.class, args);
+      ChildJvm.Output traced = ChildJvm.run(javaHome, jvm, Map.of(), cp, CoexistApp.class, args);
 
       // Starts, runs and ends as without the agent; no class conflict anywhere.
       assertEquals(0, traced.exitCode, traced.toString());
@@ -375,15 +374,14 @@ class PackagedAgentCoexistenceTest {
     OfficialRun alone = officialAlone(javaHome, official);
     try (OtlpReceiver ours = new OtlpReceiver();
         OtlpReceiver theirs = new OtlpReceiver()) {
-      String oursArg = ChildProcess.javaagent("otel.exporter.otlp.endpoint=" + ours.endpoint());
+      String oursArg = ChildJvm.javaagent("otel.exporter.otlp.endpoint=" + ours.endpoint());
       String theirsArg = "-javaagent:" + official.toAbsolutePath();
       List<String> jvm = new ArrayList<>();
       jvm.add(officialFirst ? theirsArg : oursArg);
       jvm.add(officialFirst ? oursArg : theirsArg);
       jvm.addAll(officialConfig(theirs));
-      ChildProcess.Output both =
-          ChildProcess.run(
-              javaHome, jvm, Map.of(), appApi(), ScenarioMain.class, OFFICIAL_SCENARIOS);
+      ChildJvm.Output both =
+          ChildJvm.run(javaHome, jvm, Map.of(), appApi(), ScenarioMain.class, OFFICIAL_SCENARIOS);
       assertEquals(0, both.exitCode, both.toString());
       assertEquals(List.of(), conflicts(both), "class conflicts: " + both);
       assertEquals(alone.results, both.results(), "the application's results");
@@ -471,7 +469,7 @@ class PackagedAgentCoexistenceTest {
     final List<String> stderr;
     final long millis;
 
-    OfficialRun(ChildProcess.Output out, Map<String, Integer> spans) {
+    OfficialRun(ChildJvm.Output out, Map<String, Integer> spans) {
       this.results = out.results();
       this.spans = spans;
       this.stderr = officialStderr(out);
@@ -487,9 +485,8 @@ class PackagedAgentCoexistenceTest {
         List<String> jvm = new ArrayList<>();
         jvm.add("-javaagent:" + official.toAbsolutePath());
         jvm.addAll(officialConfig(theirs));
-        ChildProcess.Output out =
-            ChildProcess.run(
-                javaHome, jvm, Map.of(), appApi(), ScenarioMain.class, OFFICIAL_SCENARIOS);
+        ChildJvm.Output out =
+            ChildJvm.run(javaHome, jvm, Map.of(), appApi(), ScenarioMain.class, OFFICIAL_SCENARIOS);
         assertEquals(0, out.exitCode, out.toString());
         assertEquals(List.of(), conflicts(out), out.toString());
         assertEquals(OFFICIAL_SCENARIOS.length, out.results().size(), out.toString());
@@ -500,7 +497,7 @@ class PackagedAgentCoexistenceTest {
   }
 
   /** Stderr lines without the JVM's note and the official agent's timestamps. */
-  static List<String> officialStderr(ChildProcess.Output out) {
+  static List<String> officialStderr(ChildJvm.Output out) {
     return out.stderrLines().stream()
         .filter(l -> !l.contains(CDS_NOTE))
         .map(l -> l.replaceFirst("^\\[otel\\.javaagent [^\\]]*\\]", "[otel.javaagent]"))
@@ -620,7 +617,7 @@ class PackagedAgentCoexistenceTest {
   }
 
   /** Lines of stdout and stderr naming a class-conflict error or an SLF4J warning. */
-  static List<String> conflicts(ChildProcess.Output out) {
+  static List<String> conflicts(ChildJvm.Output out) {
     List<String> found = new ArrayList<>();
     List<String> lines = new ArrayList<>(out.stdout);
     lines.addAll(out.stderrLines());

@@ -3,6 +3,7 @@ package dev.handshakeagent.agent.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import java.nio.charset.StandardCharsets;
@@ -23,18 +24,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PackagedAgentNoSecretsTest {
 
   static Stream<String> jdks() {
-    return ChildProcess.jdks();
+    return ChildJvm.jdks();
   }
 
   @ParameterizedTest
   @MethodSource("jdks")
   void noKeyMaterialOnStderrOrOverOtlp(String javaHome) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
-      ChildProcess.Output out =
-          ChildProcess.run(
+      ChildJvm.Output out =
+          ChildJvm.run(
               javaHome,
               List.of(
-                  ChildProcess.javaagent("console=true"),
+                  ChildJvm.javaagent("console=true"),
                   "--add-opens",
                   "java.base/sun.security.ssl=ALL-UNNAMED",
                   "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),

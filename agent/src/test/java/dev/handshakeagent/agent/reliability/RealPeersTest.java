@@ -151,8 +151,8 @@ class RealPeersTest {
       ExternalPeer.Report peer = sClient(server, List.of(version));
       SpanData root = serverRoot(server);
       assertEquals(1, peer.alertsReceived.size(), peer.output);
-      // JDK 17 sends bad_certificate, JDK 25 certificate_required (1.3) / handshake_failure (1.2):
-      // whatever it sent, the root names the same.
+      // JDK 17.0.15 sends bad_certificate, 17.0.21 and 25 certificate_required (1.3) /
+      // handshake_failure (1.2): whatever this JDK sent, the root names the same.
       assertFailedAs(root, peer.alertsReceived.get(0), "local", peer);
       assertEquals("required", str(root, "handshake.client_auth"));
     }

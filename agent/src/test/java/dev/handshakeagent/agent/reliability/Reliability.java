@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -18,28 +19,17 @@ import java.util.function.Function;
 final class Reliability {
   static final int JDK = Runtime.version().feature();
 
-  /**
-   * With {@code -Dreliability.knownBugs=true}, the known agent bugs listed in docs/reliability.md
-   * fail the tests instead of being tolerated and counted.
-   */
-  static final boolean STRICT = Boolean.getBoolean("reliability.knownBugs");
-
   private Reliability() {}
 
   /**
-   * Whether a root's status description is the exception message the application saw. Known agent
-   * bug (docs/reliability.md): on JDK 21+ SunJSSE answers a socket error during a handshake with
-   * {@code fatal(unexpected_message)}, discards the SSLException that makes, and rethrows the
-   * original {@code SocketException}; the root records the discarded exception ({@code
-   * (unexpected_message) Connection reset}) instead of the application's ({@code Connection
-   * reset}). Tolerated unless {@link #STRICT}.
+   * Whether a root's status description is the exception message the application saw. Exactly: on
+   * JDK 21+ SunJSSE answers a socket error during a handshake with {@code
+   * fatal(unexpected_message)}, discards the SSLException that makes and rethrows the original
+   * {@code SocketException}; the root must show the latter ({@code Connection reset}), not the
+   * discarded {@code (unexpected_message) Connection reset} (bug 3 of docs/reliability.md, fixed).
    */
   static boolean sameAsApplication(String status, String application) {
-    if (status == null || application == null) {
-      return status == application;
-    }
-    return status.equals(application)
-        || (!STRICT && status.equals("(unexpected_message) " + application));
+    return Objects.equals(status, application);
   }
 
   /** The in-process agent (once per test JVM; surefire forks one per test class). */

@@ -1,18 +1,13 @@
 package dev.handshakeagent.agent.testing;
 
+import dev.handshakeagent.testsupport.KeytoolPki;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -22,9 +17,12 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Test certificates, made with the running JDK's {@code keytool} at first use and kept under {@code
- * target/test-pki} for the rest of the build (nothing secret is committed). One test CA signs the
- * server (RSA and EC), expired-server and client certificates; the untrusted server is self-signed.
+ * The agent tests' certificates: one test CA signs the server (RSA and EC), expired-server, 3-day,
+ * 400-day, wrong-host and client certificates; the untrusted server is self-signed. Made by the
+ * shared {@link KeytoolPki} (the benchmarks use it too) under {@code target/test-pki}, or {@code
+ * -Dtest.pki.dir}, which child JVMs get from their parent: reused across test JVMs and builds, and
+ * made again when any certificate comes within {@link KeytoolPki#MARGIN} of its end (the 3-day one
+ * every two days), so none expires during a build.
  */
 public final class TestPki {
   public static final char[] PASSWORD = "changeit".toCharArray();
@@ -32,17 +30,18 @@ public final class TestPki {
 
   /** Server key stores, by the certificate they present. */
   public enum Server {
-    RSA("server-rsa.p12"),
-    EC("server-ec.p12"),
-    EXPIRED("server-expired.p12"),
-    /** Valid for 3 more days: the certificate-expiry alarm case. */
-    EXPIRES_IN_3_DAYS("server-3days.p12"),
+    RSA("server-rsa"),
+    EC("server-ec"),
+    EXPIRED("server-expired"),
+    /** Valid for 3 days from when the set was made (at least one more): the expiry alarm case. */
+    EXPIRES_IN_3_DAYS("server-3days"),
     /** Valid for 400 days. */
-    EXPIRES_IN_400_DAYS("server-400days.p12"),
+    EXPIRES_IN_400_DAYS("server-400days"),
     /** Signed by the test CA for wrong.example only: a hostname mismatch for localhost. */
-    WRONG_HOST("server-wrong-host.p12"),
-    UNTRUSTED("server-untrusted.p12");
+    WRONG_HOST("server-wrong-host"),
+    UNTRUSTED("server-untrusted");
 
+    /** The name of its files in the set: {@code NAME.p12}, {@code NAME.cer}. */
     final String file;
 
     Server(String file) {
@@ -50,39 +49,62 @@ public final class TestPki {
     }
   }
 
-  /** Marker of a finished key-store set; renamed whenever the set changes. */
-  private static final String COMPLETE = "complete-v3";
-
-  private static Path dir;
+  private static KeytoolPki pki;
 
   private TestPki() {}
 
-  /** The directory holding the key stores, made on first call. */
-  public static synchronized Path dir() {
-    if (dir == null) {
-      Path d = Paths.get(System.getProperty("test.pki.dir", "target/test-pki")).toAbsolutePath();
+  private static synchronized KeytoolPki pki() {
+    if (pki == null) {
+      Path d = Paths.get(System.getProperty("test.pki.dir", "target/test-pki"));
+      String san = "SAN=dns:localhost,ip:127.0.0.1";
       try {
-        if (!Files.exists(d.resolve(COMPLETE))) {
-          generate(d);
-        }
+        pki =
+            KeytoolPki.withCa(CA_DN)
+                .password(new String(PASSWORD))
+                .signed("server-rsa", "RSA", "CN=localhost,O=handshake-agent", san, null, 825)
+                .signed("server-ec", "EC", "CN=localhost,O=handshake-agent EC", san, null, 825)
+                .signed(
+                    "server-expired",
+                    "RSA",
+                    "CN=expired.localhost,O=handshake-agent",
+                    san,
+                    "-400d",
+                    30)
+                .signed("server-3days", "EC", "CN=soon.localhost,O=handshake-agent", san, null, 3)
+                .signed(
+                    "server-400days", "EC", "CN=later.localhost,O=handshake-agent", san, null, 400)
+                .signed("client", "RSA", "CN=handshake-client,O=handshake-agent", null, null, 825)
+                .signed(
+                    "server-wrong-host",
+                    "EC",
+                    "CN=wrong.example,O=handshake-agent",
+                    "SAN=dns:wrong.example",
+                    null,
+                    825)
+                .selfSigned("server-untrusted", "RSA", "CN=untrusted.example", san, 825)
+                .in(d);
       } catch (IOException | InterruptedException e) {
         throw new IllegalStateException("could not make test certificates in " + d, e);
       }
-      dir = d;
     }
-    return dir;
+    return pki;
+  }
+
+  /** The directory holding the key stores, made (or made again) on first call. */
+  public static Path dir() {
+    return pki().dir();
   }
 
   public static Path keyStore(Server s) {
-    return dir().resolve(s.file);
+    return pki().keyStore(s.file);
   }
 
   public static Path clientKeyStore() {
-    return dir().resolve("client.p12");
+    return pki().keyStore("client");
   }
 
   public static Path trustStore() {
-    return dir().resolve("trust.p12");
+    return pki().trustStore();
   }
 
   /** A context presenting {@code server}'s certificate and trusting the test CA. */
@@ -194,130 +216,6 @@ public final class TestPki {
   }
 
   private static KeyStore load(Path p) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(p)) {
-      ks.load(in, PASSWORD);
-    }
-    return ks;
-  }
-
-  private static void generate(Path d) throws IOException, InterruptedException {
-    Files.createDirectories(d);
-    try (java.util.stream.Stream<Path> old = Files.list(d)) {
-      for (Path p : (Iterable<Path>) old::iterator) {
-        Files.deleteIfExists(p); // an older or half-made set
-      }
-    }
-    String san = "SAN=dns:localhost,ip:127.0.0.1";
-    keytool(
-        d,
-        "-genkeypair",
-        "-keystore",
-        "ca.p12",
-        "-alias",
-        "ca",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-dname",
-        CA_DN,
-        "-validity",
-        "3650",
-        "-ext",
-        "bc:c");
-    keytool(d, "-exportcert", "-keystore", "ca.p12", "-alias", "ca", "-rfc", "-file", "ca.cer");
-    keytool(
-        d, "-importcert", "-keystore", "trust.p12", "-alias", "ca", "-file", "ca.cer", "-noprompt");
-    signed(d, "server-rsa", "RSA", "CN=localhost,O=handshake-agent", san, null, 825);
-    signed(d, "server-ec", "EC", "CN=localhost,O=handshake-agent EC", san, null, 825);
-    signed(d, "server-expired", "RSA", "CN=expired.localhost,O=handshake-agent", san, "-400d", 30);
-    signed(d, "server-3days", "EC", "CN=soon.localhost,O=handshake-agent", san, null, 3);
-    signed(d, "server-400days", "EC", "CN=later.localhost,O=handshake-agent", san, null, 400);
-    signed(d, "client", "RSA", "CN=handshake-client,O=handshake-agent", null, null, 825);
-    signed(
-        d,
-        "server-wrong-host",
-        "EC",
-        "CN=wrong.example,O=handshake-agent",
-        "SAN=dns:wrong.example",
-        null,
-        825);
-    keytool(
-        d,
-        "-genkeypair",
-        "-keystore",
-        "server-untrusted.p12",
-        "-alias",
-        "server",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-dname",
-        "CN=untrusted.example",
-        "-ext",
-        san,
-        "-validity",
-        "825");
-    Files.write(d.resolve(COMPLETE), "ok".getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void signed(
-      Path d, String name, String alg, String dn, String san, String startDate, int validityDays)
-      throws IOException, InterruptedException {
-    String p12 = name + ".p12";
-    List<String> gen =
-        new ArrayList<>(
-            Arrays.asList(
-                "-genkeypair",
-                "-keystore",
-                p12,
-                "-alias",
-                "key",
-                "-keyalg",
-                alg,
-                "-dname",
-                dn,
-                "-validity",
-                "825"));
-    gen.addAll(alg.equals("EC") ? List.of("-groupname", "secp256r1") : List.of("-keysize", "2048"));
-    keytool(d, gen.toArray(new String[0]));
-    keytool(d, "-certreq", "-keystore", p12, "-alias", "key", "-file", name + ".csr");
-    List<String> sign =
-        new ArrayList<>(
-            Arrays.asList(
-                "-gencert",
-                "-keystore",
-                "ca.p12",
-                "-alias",
-                "ca",
-                "-infile",
-                name + ".csr",
-                "-outfile",
-                name + ".cer",
-                "-rfc"));
-    if (san != null) {
-      sign.addAll(List.of("-ext", san));
-    }
-    if (startDate != null) {
-      sign.addAll(List.of("-startdate", startDate));
-    }
-    sign.addAll(List.of("-validity", String.valueOf(validityDays)));
-    keytool(d, sign.toArray(new String[0]));
-    keytool(d, "-importcert", "-keystore", p12, "-alias", "ca", "-file", "ca.cer", "-noprompt");
-    keytool(d, "-importcert", "-keystore", p12, "-alias", "key", "-file", name + ".cer");
-  }
-
-  private static void keytool(Path d, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString());
-    cmd.addAll(Arrays.asList(args));
-    cmd.addAll(List.of("-storepass", "changeit", "-storetype", "PKCS12"));
-    Process p = new ProcessBuilder(cmd).directory(d.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IOException("keytool " + String.join(" ", args) + " failed: " + out);
-    }
+    return pki().load(p);
   }
 }
