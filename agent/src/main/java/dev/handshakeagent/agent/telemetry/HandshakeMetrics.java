@@ -86,6 +86,7 @@ final class HandshakeMetrics {
     }
     if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED) {
       a.put(HandshakeSemconv.ERROR_TYPE, HandshakeSpans.errorType(r, f));
+      a.put(HandshakeSemconv.FAILURE_REASON, FailureReason.of(r, f).value);
     }
     if (r.isClient()) {
       String server = HandshakeSpans.serverAddress(r, f);

@@ -69,6 +69,16 @@ class HandshakeMetricsTest {
             .mapToLong(HistogramPointData::getCount)
             .sum();
     assertEquals(4, failed, "two failed handshakes, both sides");
+    AttributeKey<String> reason = AttributeKey.stringKey("handshake.failure_reason");
+    for (HistogramPointData p : durations) {
+      String role = p.getAttributes().get(AttributeKey.stringKey("handshake.role"));
+      assertEquals(
+          p.getAttributes().get(ERROR) == null
+              ? null
+              : "client".equals(role) ? "untrusted_certificate" : "peer_rejected_certificate",
+          p.getAttributes().get(reason),
+          "the failure's cause, on failed handshakes only: " + p.getAttributes());
+    }
     for (HistogramPointData p : durations) {
       assertTrue(
           p.getAttributes().asMap().keySet().stream()

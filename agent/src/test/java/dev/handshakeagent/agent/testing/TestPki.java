@@ -39,6 +39,8 @@ public final class TestPki {
     EXPIRES_IN_3_DAYS("server-3days.p12"),
     /** Valid for 400 days. */
     EXPIRES_IN_400_DAYS("server-400days.p12"),
+    /** Valid only from ten years after the set was made: a certificate not yet valid. */
+    NOT_YET_VALID("server-not-yet-valid.p12"),
     /** Signed by the test CA for wrong.example only: a hostname mismatch for localhost. */
     WRONG_HOST("server-wrong-host.p12"),
     UNTRUSTED("server-untrusted.p12");
@@ -51,7 +53,7 @@ public final class TestPki {
   }
 
   /** Marker of a finished key-store set; renamed whenever the set changes. */
-  private static final String COMPLETE = "complete-v3";
+  private static final String COMPLETE = "complete-v4";
 
   private static Path dir;
 
@@ -232,6 +234,14 @@ public final class TestPki {
     signed(d, "server-rsa", "RSA", "CN=localhost,O=handshake-agent", san, null, 825);
     signed(d, "server-ec", "EC", "CN=localhost,O=handshake-agent EC", san, null, 825);
     signed(d, "server-expired", "RSA", "CN=expired.localhost,O=handshake-agent", san, "-400d", 30);
+    signed(
+        d,
+        "server-not-yet-valid",
+        "RSA",
+        "CN=future.localhost,O=handshake-agent",
+        san,
+        "+3650d",
+        30);
     signed(d, "server-3days", "EC", "CN=soon.localhost,O=handshake-agent", san, null, 3);
     signed(d, "server-400days", "EC", "CN=later.localhost,O=handshake-agent", san, null, 400);
     signed(d, "client", "RSA", "CN=handshake-client,O=handshake-agent", null, null, 825);
