@@ -38,8 +38,8 @@ public final class KnownAlerts {
       Map.of(
           // 17.0.15: certificate_unknown; 17.0.21.1 and 25: certificate_expired.
           Cause.CERTIFICATE_EXPIRED, Set.of("certificate_unknown", "certificate_expired"),
-          // 17.0.15: certificate_unknown; 17.0.21.1 and 25: certificate_expired.
-          Cause.CERTIFICATE_NOT_YET_VALID, Set.of("certificate_unknown", "certificate_expired"),
+          // 17.0.15: certificate_unknown; 17.0.21.1: bad_certificate; 25: TBD.
+          Cause.CERTIFICATE_NOT_YET_VALID, Set.of("certificate_unknown", "bad_certificate"),
           // All: certificate_unknown.
           Cause.UNTRUSTED_CERTIFICATE, Set.of("certificate_unknown"),
           Cause.HOSTNAME_MISMATCH, Set.of("certificate_unknown"),
