@@ -38,7 +38,7 @@ public final class KnownAlerts {
       Map.of(
           // 17.0.15: certificate_unknown; 17.0.21.1 and 25: certificate_expired.
           Cause.CERTIFICATE_EXPIRED, Set.of("certificate_unknown", "certificate_expired"),
-          // 17.0.15: certificate_unknown; 17.0.21.1: bad_certificate; 25: TBD.
+          // 17.0.15: certificate_unknown; 17.0.21.1 and 25: bad_certificate.
           Cause.CERTIFICATE_NOT_YET_VALID, Set.of("certificate_unknown", "bad_certificate"),
           // All: certificate_unknown.
           Cause.UNTRUSTED_CERTIFICATE, Set.of("certificate_unknown"),
