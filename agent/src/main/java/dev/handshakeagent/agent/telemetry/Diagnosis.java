@@ -87,7 +87,7 @@ final class Diagnosis {
         }
         break;
       case CIPHER_SUITE_MISMATCH:
-        if (!r.isClient()) {
+        if (!r.isClient() && !peer) {
           return "No cipher suite in common: the client offered "
               + list(f.offeredCipherSuites)
               + "; this server enables "
