@@ -115,7 +115,60 @@ class DeploymentFilesTest {
       dimensions.add(string(asMap(d, "dimension"), "name"));
     }
     assertEquals(
-        List.of("tls.protocol.version", "tls.cipher", "error.type", "handshake.role"), dimensions);
+        List.of(
+            "tls.protocol.version",
+            "tls.cipher",
+            "error.type",
+            "handshake.failure_reason",
+            "handshake.role"),
+        dimensions);
+  }
+
+  /**
+   * prometheus/alerts.yml parses, every rule has a name and an expression, the rules that alert by
+   * cause name only values of {@code handshake.failure_reason} the agent emits, and the README
+   * shows the same rules.
+   */
+  @Test
+  void theAlertRulesAreValidAndTheReadmeShowsThem() throws IOException {
+    String text = read(root.resolve("prometheus/alerts.yml"));
+    Map<String, Object> alerts = SimpleYaml.parseMap(text);
+    List<?> groups = list(alerts, "groups");
+    assertEquals(1, groups.size());
+    Set<String> names = new HashSet<>();
+    Matcher reasons = Pattern.compile("handshake_failure_reason=~?\"([^\"]*)\"").matcher(text);
+    List<String> used = new ArrayList<>();
+    while (reasons.find()) {
+      used.addAll(List.of(reasons.group(1).split("\\|")));
+    }
+    assertFalse(used.isEmpty(), "some rule alerts by handshake_failure_reason");
+    Set<String> known =
+        Set.of(
+            "certificate_expired",
+            "certificate_not_yet_valid",
+            "hostname_mismatch",
+            "untrusted_certificate",
+            "certificate_revoked",
+            "client_certificate_missing",
+            "client_certificate_rejected",
+            "peer_rejected_certificate",
+            "protocol_version_mismatch",
+            "cipher_suite_mismatch",
+            "not_tls",
+            "peer_closed",
+            "abandoned",
+            "other");
+    for (String reason : used) {
+      assertTrue(known.contains(reason), "no such handshake.failure_reason: " + reason);
+    }
+    for (Object rule : list(asMap(groups.get(0), "group"), "rules")) {
+      Map<String, Object> r = asMap(rule, "rule");
+      assertTrue(names.add(string(r, "alert")), "alert names are unique");
+      assertFalse(string(r, "expr").isBlank());
+    }
+    String readme = read(root.resolve("README.md"));
+    String rules = text.substring(text.indexOf("groups:"));
+    assertTrue(readme.contains(rules), "the README's example rules are prometheus/alerts.yml's");
   }
 
   @Test

@@ -2,8 +2,9 @@ package dev.handshakeagent.agent.advice;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeBridge;
-import java.util.List;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -18,33 +19,20 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class HandshakeOutStreamInstrumentation implements JdkInstrumentation {
 
-  static final Hook COMPLETE =
-      Hook.of(
-          Jsse.HANDSHAKE_OUT_STREAM,
-          "complete",
-          "()V",
-          Hook.Feature.PHASES,
-          "outbound message serialized, bytes still buffered (the client's own client_hello)");
+  private final Set<Feature> enabled;
 
-  private final Set<Hook.Feature> enabled;
-
-  public HandshakeOutStreamInstrumentation(Set<Hook.Feature> enabled) {
+  public HandshakeOutStreamInstrumentation(Set<Feature> enabled) {
     this.enabled = enabled;
   }
 
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return named(Jsse.HANDSHAKE_OUT_STREAM);
+    return named(SunJsse.HANDSHAKE_OUT_STREAM);
   }
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    return Hooks.visit(builder, enabled, COMPLETE, CompleteAdvice.class);
-  }
-
-  @Override
-  public List<Hook> hooks() {
-    return List.of(COMPLETE);
+    return Hooks.visit(builder, enabled, SunJsse.OUT_STREAM_COMPLETE, CompleteAdvice.class);
   }
 
   public static final class CompleteAdvice {

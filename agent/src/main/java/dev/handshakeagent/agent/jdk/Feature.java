@@ -29,6 +29,11 @@ public enum Feature {
   CONFIGURED,
   /** Names of what a client offered in its client_hello (suites, groups, schemes, versions). */
   OFFERED,
+  /**
+   * Client side: the bytes of this JVM's own client_hello, for its JA4/JA3 fingerprint (the server
+   * side reads the peer's from the consumed message, under {@link #PHASES}).
+   */
+  FINGERPRINT,
   /** SSLSocket: the peer host name the socket was created with. */
   PEER_HOST,
   /**

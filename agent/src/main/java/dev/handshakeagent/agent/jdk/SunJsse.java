@@ -29,6 +29,7 @@ public final class SunJsse {
   public static final String TRANSPORT_CONTEXT = PKG + "TransportContext";
   public static final String SSL_HANDSHAKE = PKG + "SSLHandshake";
   public static final String HANDSHAKE_MESSAGE = PKG + "SSLHandshake$HandshakeMessage";
+  public static final String HANDSHAKE_OUT_STREAM = PKG + "HandshakeOutStream";
   public static final String HANDSHAKE_PRODUCER = PKG + "HandshakeProducer";
   public static final String SSL_PRODUCER = PKG + "SSLProducer";
   public static final String CCS_CONSUMER = PKG + "ChangeCipherSpec$T10ChangeCipherSpecConsumer";
@@ -255,6 +256,13 @@ public final class SunJsse {
           "()Lsun/security/ssl/SSLHandshake;",
           "names a producer frame",
           Feature.PHASES);
+  public static final JdkRow OUT_STREAM_COMPLETE =
+      method(
+          HANDSHAKE_OUT_STREAM,
+          "complete",
+          "()V",
+          "hook: outbound message serialized, bytes still buffered (the client's own client_hello)",
+          Feature.FINGERPRINT);
   public static final JdkRow HC_HANDSHAKE_OUTPUT =
       field(
           HANDSHAKE_CONTEXT,
@@ -562,6 +570,18 @@ public final class SunJsse {
           "Unsupported or unrecognized SSL message",
           "explains plaintext sent to a TLS port (SSLEngine)",
           Feature.DIAGNOSIS);
+  public static final JdkRow PLAINTEXT_CONNECTION =
+      string(
+          PKG + "SSLSocketInputRecord",
+          "plaintext connection?",
+          "explains plaintext sent to a TLS port (an SSLv2-looking record)",
+          Feature.DIAGNOSIS);
+  public static final JdkRow NO_TRUST_ANCHOR =
+      string(
+          "sun.security.validator.ValidatorException",
+          "No trusted certificate found",
+          "explains an untrusted chain (the validator's own text)",
+          Feature.DIAGNOSIS);
   public static final JdkRow REMOTE_HOST_TERMINATED =
       string(
           PKG + "SSLSocketImpl",
@@ -612,6 +632,7 @@ public final class SunJsse {
         MSG_HANDSHAKE_CONTEXT,
         MSG_HANDSHAKE_TYPE,
         HC_HANDSHAKE_OUTPUT,
+        OUT_STREAM_COMPLETE,
         CCS_PRODUCER,
         KEY_UPDATE_PRODUCER,
         CHANGE_CIPHER_SPEC,
@@ -660,6 +681,8 @@ public final class SunJsse {
         EMPTY_CLIENT_CHAIN_T13,
         NOT_A_TLS_RECORD_SOCKET,
         NOT_A_TLS_RECORD_ENGINE,
+        PLAINTEXT_CONNECTION,
+        NO_TRUST_ANCHOR,
         REMOTE_HOST_TERMINATED,
         CONNECTION_RESET);
   }

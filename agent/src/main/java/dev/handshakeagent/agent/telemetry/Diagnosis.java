@@ -1,6 +1,5 @@
 package dev.handshakeagent.agent.telemetry;
 
-import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.agent.tracking.Frame;
 import dev.handshakeagent.agent.tracking.HandshakeFacts;
 import dev.handshakeagent.agent.tracking.HandshakeRecord;
@@ -10,14 +9,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * One plain sentence that explains a failed handshake, built from what the agent saw: the alert and
  * who sent it, the exception, the phase, what each side offered or enabled, and the certificates.
- * Known causes name the values that prove them; anything else gets the alert and the exception
- * message, never a guess. Runs on the export thread; at most {@link #MAX_LENGTH} chars.
+ * The cause is worked out once, by {@link FailureReason}; known causes name the values that prove
+ * them, anything else gets the alert and the exception message, never a guess. Runs on the export
+ * thread; at most {@link #MAX_LENGTH} chars.
  */
 final class Diagnosis {
   static final int MAX_LENGTH = 500;
@@ -60,100 +59,99 @@ final class Diagnosis {
   }
 
   private static String explain(HandshakeRecord r, HandshakeFacts f) {
+    FailureReason.Evidence evidence = FailureReason.Evidence.of(r, f);
+    FailureReason reason = FailureReason.classify(evidence);
     String phase = phase(r);
-    if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
-      return "The handshake was abandoned ("
-          + r.abandonReason()
-          + ")"
-          + (phase == null ? "" : " after " + phase)
-          + ".";
-    }
     String alert = f.alertDescription;
     boolean peer = r.alertReceived();
     String message = message(r);
-    String lower = message.toLowerCase(Locale.ROOT);
-
-    if ("protocol_version".equals(alert) && !peer && !r.isClient()) {
-      return "The client offered "
-          + only(f.offeredVersions)
-          + "; this server accepts "
-          + only(f.enabledVersions)
-          + ".";
-    }
-    if ("protocol_version".equals(alert) && peer && r.isClient()) {
-      return "The server supports none of the versions this client offered ("
-          + list(f.offeredVersions)
-          + "): it answered protocol_version.";
-    }
-    if (lower.contains(SunJsse.NO_CIPHER_SUITES_IN_COMMON.lowerCase())) {
-      return "No cipher suite in common: the client offered "
-          + list(f.offeredCipherSuites)
-          + "; this server enables "
-          + list(f.enabledCipherSuites)
-          + ".";
-    }
-    if (lower.contains(SunJsse.NO_SUBJECT_ALTERNATIVE.lowerCase())
-        || lower.contains(SunJsse.NO_NAME_MATCHING.lowerCase())) {
-      X509Certificate leaf = first(f.peerChain);
-      return "Host name mismatch: this client asked for "
-          + quoted(HandshakeValues.serverAddress(r, f))
-          + "; the certificate "
-          + subject(leaf)
-          + " covers "
-          + list(dnsNames(leaf))
-          + ".";
-    }
-    if (lower.contains(SunJsse.VALIDITY_CHECK_FAILED)
-        || causedBy(r, "CertificateExpiredException")
-        || causedBy(r, "CertificateNotYetValidException")) {
-      String dates = validity(f.peerChain);
-      if (dates != null) {
-        return dates;
-      }
-    }
-    if (lower.contains(SunJsse.PKIX_PATH_BUILDING_FAILED.lowerCase()) && f.peerChain != null) {
-      X509Certificate last = f.peerChain[f.peerChain.length - 1];
-      return "Untrusted chain: "
-          + chain(f.peerChain)
-          + " ends at issuer "
-          + last.getIssuerX500Principal().getName()
-          + ", which is not in the trust store of this "
-          + HandshakeValues.role(r)
-          + ".";
-    }
-    if (!r.isClient() && lower.contains(SunJsse.EMPTY_CLIENT_CHAIN_T13.lowerCase())) {
-      return "The client sent no certificate; this server requires one (it accepts certificates"
-          + " issued by "
-          + list(f.acceptedIssuers)
-          + ") and sent "
-          + alert
-          + ".";
-    }
-    if (r.isClient()
-        && peer
-        && ("bad_certificate".equals(alert)
-            || "certificate_required".equals(alert)
-            || "handshake_failure".equals(alert))
-        && HandshakeValues.certificateRequested(r)
-        && f.localChain == null) {
-      return "The server requires a client certificate and this client sent none (it had no key"
-          + " for the issuers the server asked for); the server sent "
-          + alert
-          + ".";
-    }
-    if (lower.contains(SunJsse.NOT_A_TLS_RECORD_SOCKET.lowerCase())) {
-      return "The peer sent bytes that are not a TLS record"
-          + (phase == null ? "" : " after " + phase)
-          + " (for example plaintext HTTP sent to a TLS port).";
-    }
-    if (lower.contains(SunJsse.REMOTE_HOST_TERMINATED.lowerCase())
-        || lower.contains(SunJsse.CONNECTION_RESET.lowerCase())
-        || lower.contains("broken pipe")) { // the OS's text (errno), not a JDK constant
-      return "The peer closed the connection "
-          + (phase == null ? "before any handshake message" : "after " + phase)
-          + " without a TLS alert ("
-          + message
-          + ").";
+    switch (reason) {
+      case ABANDONED:
+        return "The handshake was abandoned ("
+            + r.abandonReason()
+            + ")"
+            + (phase == null ? "" : " after " + phase)
+            + ".";
+      case PROTOCOL_VERSION_MISMATCH:
+        if (!peer && !r.isClient()) {
+          return "The client offered "
+              + only(f.offeredVersions)
+              + "; this server accepts "
+              + only(f.enabledVersions)
+              + ".";
+        }
+        if (peer && r.isClient()) {
+          return "The server supports none of the versions this client offered ("
+              + list(f.offeredVersions)
+              + "): it answered protocol_version.";
+        }
+        break;
+      case CIPHER_SUITE_MISMATCH:
+        if (!r.isClient() && !peer) {
+          return "No cipher suite in common: the client offered "
+              + list(f.offeredCipherSuites)
+              + "; this server enables "
+              + list(f.enabledCipherSuites)
+              + ".";
+        }
+        break;
+      case HOSTNAME_MISMATCH:
+        {
+          X509Certificate leaf = first(f.peerChain);
+          return "Host name mismatch: this client asked for "
+              + quoted(HandshakeValues.serverAddress(r, f))
+              + "; the certificate "
+              + subject(leaf)
+              + " covers "
+              + list(dnsNames(leaf))
+              + ".";
+        }
+      case CERTIFICATE_EXPIRED:
+      case CERTIFICATE_NOT_YET_VALID:
+        {
+          String dates = validity(f.peerChain);
+          if (dates != null) {
+            return dates;
+          }
+          break;
+        }
+      case UNTRUSTED_CERTIFICATE:
+        if (evidence.noTrustAnchor() && f.peerChain != null) {
+          X509Certificate last = f.peerChain[f.peerChain.length - 1];
+          return "Untrusted chain: "
+              + chain(f.peerChain)
+              + " ends at issuer "
+              + last.getIssuerX500Principal().getName()
+              + ", which is not in the trust store of this "
+              + HandshakeValues.role(r)
+              + ".";
+        }
+        break;
+      case CLIENT_CERTIFICATE_MISSING:
+        if (!r.isClient()) {
+          return "The client sent no certificate; this server requires one (it accepts"
+              + " certificates issued by "
+              + list(f.acceptedIssuers)
+              + ") and sent "
+              + alert
+              + ".";
+        }
+        return "The server requires a client certificate and this client sent none (it had no key"
+            + " for the issuers the server asked for); the server sent "
+            + alert
+            + ".";
+      case NOT_TLS:
+        return "The peer sent bytes that are not a TLS record"
+            + (phase == null ? "" : " after " + phase)
+            + " (for example plaintext HTTP sent to a TLS port).";
+      case PEER_CLOSED:
+        return "The peer closed the connection "
+            + (phase == null ? "before any handshake message" : "after " + phase)
+            + " without a TLS alert ("
+            + message
+            + ").";
+      default:
+        break;
     }
     if (peer && alert != null) {
       String meaning = ALERT_MEANINGS.getOrDefault(alert, "no further reason given");
@@ -194,16 +192,7 @@ final class Diagnosis {
     if (m == null) {
       return "";
     }
-    return m.replaceFirst("^\\([a-z_]+\\) ", ""); // JDK 25 prefixes the alert name
-  }
-
-  private static boolean causedBy(HandshakeRecord r, String simpleName) {
-    for (Throwable t = r.thrown(); t != null && t.getCause() != t; t = t.getCause()) {
-      if (t.getClass().getSimpleName().equals(simpleName)) {
-        return true;
-      }
-    }
-    return false;
+    return m.replaceFirst("^\\([a-z_]+\\) ", ""); // JDK 25 and 17.0.21 prefix the alert name
   }
 
   private static String validity(X509Certificate[] chain) {

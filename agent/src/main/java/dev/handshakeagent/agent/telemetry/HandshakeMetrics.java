@@ -82,6 +82,7 @@ final class HandshakeMetrics {
     }
     if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED) {
       a.put(HandshakeSemconv.ERROR_TYPE, HandshakeValues.errorType(r, f));
+      a.put(HandshakeSemconv.FAILURE_REASON, FailureReason.of(r, f).value);
     }
     if (r.isClient()) {
       String server = HandshakeValues.serverAddress(r, f);

@@ -185,6 +185,14 @@ public final class HandshakeSemconv {
   public static final AttributeKey<String> DIAGNOSIS =
       AttributeKey.stringKey("handshake.diagnosis");
 
+  /**
+   * Failed roots and the {@code tls.handshake.duration} metric on failure: the cause, one of a
+   * closed set ({@link FailureReason}: {@code certificate_expired}, {@code hostname_mismatch},
+   * {@code client_certificate_missing}, ..., {@code other}), the same on every JDK update.
+   */
+  public static final AttributeKey<String> FAILURE_REASON =
+      AttributeKey.stringKey("handshake.failure_reason");
+
   /** The protocol versions the client offered ({@code TLSv1.3}). */
   public static final AttributeKey<List<String>> OFFERED_VERSIONS =
       AttributeKey.stringArrayKey("handshake.client.offered_versions");

@@ -271,6 +271,7 @@ final class HandshakeSpans {
     }
     if (!ok) {
       put(b, HandshakeSemconv.DIAGNOSIS, Diagnosis.of(r, f));
+      b.setAttribute(HandshakeSemconv.FAILURE_REASON, FailureReason.of(r, f).value);
       b.setAttribute(ERROR_TYPE, HandshakeValues.errorType(r, f));
       if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
         put(b, ABANDON_REASON, r.abandonReason());

@@ -1,12 +1,12 @@
 package dev.handshakeagent.agent.inprocess;
 
-import static dev.handshakeagent.agent.inprocess.ScenarioSpans.JDK;
 import static dev.handshakeagent.agent.inprocess.ScenarioSpans.bool;
 import static dev.handshakeagent.agent.inprocess.ScenarioSpans.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.handshakeagent.agent.testing.KnownAlerts;
 import dev.handshakeagent.agent.testing.Scenario;
 import dev.handshakeagent.agent.testing.Traces;
 import io.opentelemetry.api.trace.StatusCode;
@@ -17,17 +17,31 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Failed handshakes: the right alert, origin and failed phase for the JDK this runs on (17 and 25
- * send different alerts in some cases), ERROR status with the application's exception.
+ * Failed handshakes: the cause ({@code handshake.failure_reason}), an alert the JDK's updates are
+ * known to send for it ({@link KnownAlerts}: 17.0.15, 17.0.21.1 and 25 differ in some cases), the
+ * origin and failed phase, ERROR status with the application's exception.
  */
 class HandshakeFailureTest {
 
   /** Root failed with {@code alert} sent ({@code local}) or received ({@code peer}). */
   static void assertFailed(SpanData root, String alert, String origin, String failedPhase) {
+    assertEquals(alert, str(root, "error.type"), root.getAttributes().toString());
+    assertFailed(root, origin, failedPhase);
+  }
+
+  /** As above, for a cause whose alert differs between JDK updates; returns the alert. */
+  static String assertFailed(
+      SpanData root, KnownAlerts.Cause cause, String origin, String failedPhase) {
+    String alert = str(root, "error.type");
+    KnownAlerts.assertKnown(cause, alert);
+    assertFailed(root, origin, failedPhase);
+    return alert;
+  }
+
+  private static void assertFailed(SpanData root, String origin, String failedPhase) {
     assertEquals(StatusCode.ERROR, root.getStatus().getStatusCode(), root.getName());
     assertEquals(false, bool(root, "tls.established"));
-    assertEquals(alert, str(root, "error.type"), root.getAttributes().toString());
-    assertEquals(alert, str(root, "handshake.alert"));
+    assertEquals(str(root, "error.type"), str(root, "handshake.alert"));
     assertEquals(origin, str(root, "handshake.alert.origin"));
     if (failedPhase != null) {
       assertEquals(failedPhase, str(root, "handshake.failed_phase"));
@@ -52,7 +66,9 @@ class HandshakeFailureTest {
     ScenarioSpans o = ScenarioSpans.run(Scenario.UNTRUSTED_SOCKET);
     assertTrue(o.result().client.contains("PKIX path building failed"), o.result().toString());
     SpanData client = o.client();
-    assertFailed(client, "certificate_unknown", "local", "validate certificate chain");
+    assertFailed(
+        client, KnownAlerts.Cause.UNTRUSTED_CERTIFICATE, "local", "validate certificate chain");
+    assertEquals("untrusted_certificate", str(client, "handshake.failure_reason"));
     assertEquals(
         o.result().client.substring(o.result().client.indexOf(": ") + 2),
         client.getStatus().getDescription());
@@ -71,17 +87,21 @@ class HandshakeFailureTest {
   @Test
   void untrustedServerCertificateOverEngine() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.UNTRUSTED_ENGINE);
-    assertFailed(o.client(), "certificate_unknown", "local", "validate certificate chain");
-    assertFailed(o.server(), "certificate_unknown", "peer", null);
+    assertFailed(
+        o.client(), KnownAlerts.Cause.UNTRUSTED_CERTIFICATE, "local", "validate certificate chain");
+    assertEquals("untrusted_certificate", str(o.client(), "handshake.failure_reason"));
+    // The server only learns the client's alert: whatever its name, its certificate was refused.
+    assertFailed(o.server(), str(o.client(), "error.type"), "peer", null);
+    assertEquals("peer_rejected_certificate", str(o.server(), "handshake.failure_reason"));
     assertEquals("SSLEngine", str(o.server(), "handshake.api"));
   }
 
   @Test
   void expiredServerCertificate() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.EXPIRED_SOCKET);
-    // JDK 17 reports every PKIX failure as certificate_unknown; JDK 25 names the expiry.
-    String alert = JDK >= 25 ? "certificate_expired" : "certificate_unknown";
-    assertFailed(o.client(), alert, "local", "validate certificate chain");
+    assertFailed(
+        o.client(), KnownAlerts.Cause.CERTIFICATE_EXPIRED, "local", "validate certificate chain");
+    assertEquals("certificate_expired", str(o.client(), "handshake.failure_reason"));
     assertTrue(o.client().getStatus().getDescription().contains("validity check failed"));
     assertEquals("CN=expired.localhost,O=handshake-agent", str(o.client(), "tls.server.subject"));
     assertFailedSomehow(o.server());
@@ -90,8 +110,13 @@ class HandshakeFailureTest {
   @Test
   void clientCertificateMissingTls13() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.CLIENT_CERT_MISSING13);
-    String alert = JDK >= 25 ? "certificate_required" : "bad_certificate";
-    assertFailed(o.server(), alert, "local", "receive certificate");
+    String alert =
+        assertFailed(
+            o.server(),
+            KnownAlerts.Cause.CLIENT_CERTIFICATE_MISSING_TLS13,
+            "local",
+            "receive certificate");
+    assertEquals("client_certificate_missing", str(o.server(), "handshake.failure_reason"));
     assertTrue(o.server().getStatus().getDescription().contains("Empty client certificate chain"));
     assertEquals("required", str(o.server(), "handshake.client_auth"));
     // A TLS 1.3 client finishes before the server checks its certificate: its handshake succeeded,
@@ -117,17 +142,26 @@ class HandshakeFailureTest {
   @Test
   void clientCertificateMissingTls12() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.CLIENT_CERT_MISSING12);
-    String alert = JDK >= 25 ? "handshake_failure" : "bad_certificate";
-    assertFailed(o.server(), alert, "local", "receive certificate");
+    assertFailed(
+        o.server(),
+        KnownAlerts.Cause.CLIENT_CERTIFICATE_MISSING_TLS12,
+        "local",
+        "receive certificate");
+    assertEquals("client_certificate_missing", str(o.server(), "handshake.failure_reason"));
     assertFailedSomehow(o.client());
   }
 
   @Test
   void protocolMismatch() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.PROTOCOL_MISMATCH);
-    assertFailed(o.server(), "protocol_version", "local", "receive client_hello");
+    assertFailed(
+        o.server(), KnownAlerts.Cause.PROTOCOL_VERSION_MISMATCH, "local", "receive client_hello");
     assertTrue(o.server().getStatus().getDescription().contains("[TLSv1.2] are not accepted"));
-    assertFailed(o.client(), "protocol_version", "peer", "send client_hello");
+    assertFailed(
+        o.client(), KnownAlerts.Cause.PROTOCOL_VERSION_MISMATCH, "peer", "send client_hello");
+    for (SpanData root : List.of(o.client(), o.server())) {
+      assertEquals("protocol_version_mismatch", str(root, "handshake.failure_reason"));
+    }
     assertNull(str(o.client(), "tls.protocol.version"), "nothing was negotiated");
     assertNull(str(o.client(), "tls.curve"), "nothing was negotiated");
   }
@@ -135,10 +169,14 @@ class HandshakeFailureTest {
   @Test
   void noSharedCipherSuite() throws Exception {
     ScenarioSpans o = ScenarioSpans.run(Scenario.NO_SHARED_CIPHER);
-    assertFailed(o.server(), "handshake_failure", "local", "receive client_hello");
+    assertFailed(
+        o.server(), KnownAlerts.Cause.CIPHER_SUITE_MISMATCH, "local", "receive client_hello");
     assertTrue(o.server().getStatus().getDescription().contains("no cipher suites in common"));
     assertNull(str(o.server(), "tls.cipher"));
-    assertFailed(o.client(), "handshake_failure", "peer", "send client_hello");
+    assertFailed(o.client(), KnownAlerts.Cause.CIPHER_SUITE_MISMATCH, "peer", "send client_hello");
+    for (SpanData root : List.of(o.client(), o.server())) {
+      assertEquals("cipher_suite_mismatch", str(root, "handshake.failure_reason"));
+    }
   }
 
   @Test
@@ -147,6 +185,7 @@ class HandshakeFailureTest {
     assertFailed(o.client(), "handshake_failure", "local", "send client_hello");
     assertTrue(
         o.client().getStatus().getDescription().contains("Remote host terminated the handshake"));
+    assertEquals("peer_closed", str(o.client(), "handshake.failure_reason"));
     assertEquals(1, Traces.roots(o.spans).size(), "the raw server is not TLS");
   }
 
@@ -160,6 +199,7 @@ class HandshakeFailureTest {
     assertEquals("abandoned", str(helper, "error.type"));
     assertEquals(
         "closed by the application during the handshake", str(helper, "handshake.abandon_reason"));
+    assertEquals("abandoned", str(helper, "handshake.failure_reason"));
   }
 
   @Test
@@ -169,6 +209,7 @@ class HandshakeFailureTest {
     SpanData server = o.server();
     assertFailed(server, "unexpected_message", "local", null);
     assertEquals("Unsupported or unrecognized SSL message", server.getStatus().getDescription());
+    assertEquals("not_tls", str(server, "handshake.failure_reason"));
     assertEquals(List.of(), o.phases(server), "no handshake message was ever received");
   }
 }

@@ -70,6 +70,21 @@ class HandshakeMetricsTest {
             .mapToLong(HistogramPointData::getCount)
             .sum();
     assertEquals(4, failed, "two failed handshakes, both sides");
+    AttributeKey<String> reason = AttributeKey.stringKey("handshake.failure_reason");
+    for (HistogramPointData p : durations) {
+      String role = p.getAttributes().get(AttributeKey.stringKey("handshake.role"));
+      String error = p.getAttributes().get(ERROR);
+      assertEquals(
+          error == null,
+          p.getAttributes().get(reason) == null,
+          "a cause on failed handshakes only: " + p.getAttributes());
+      if ("certificate_unknown".equals(error)) {
+        assertEquals(
+            "client".equals(role) ? "untrusted_certificate" : "peer_rejected_certificate",
+            p.getAttributes().get(reason),
+            p.getAttributes().toString());
+      }
+    }
     for (HistogramPointData p : durations) {
       assertTrue(
           p.getAttributes().asMap().keySet().stream()

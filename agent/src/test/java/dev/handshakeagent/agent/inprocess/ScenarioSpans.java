@@ -10,6 +10,7 @@ import dev.handshakeagent.agent.testing.Traces;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /** One scenario run with the in-process agent: what the application saw and what was exported. */
 final class ScenarioSpans {
@@ -28,9 +29,14 @@ final class ScenarioSpans {
   }
 
   static ScenarioSpans run(Scenario s) throws Exception {
+    return run(s::run);
+  }
+
+  /** Runs handshakes set up by the test itself (cases the shared scenarios do not cover). */
+  static ScenarioSpans run(Callable<List<TlsRun.Result>> handshakes) throws Exception {
     AgentRuntime agent = agent();
     InProcessAgent.reset();
-    List<TlsRun.Result> results = s.run();
+    List<TlsRun.Result> results = handshakes.call();
     List<SpanData> spans = InProcessAgent.spans();
     assertEquals(0, agent.suppressedErrors(), "errors swallowed by the agent's hooks");
     assertEquals(0, agent.tracker.suppressedErrors(), "errors swallowed by the tracker");

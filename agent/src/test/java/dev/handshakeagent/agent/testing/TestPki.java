@@ -18,11 +18,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The agent tests' certificates: one test CA signs the server (RSA and EC), expired-server, 3-day,
- * 400-day, wrong-host and client certificates; the untrusted server is self-signed. Made by the
- * shared {@link KeytoolPki} (the benchmarks use it too) under {@code target/test-pki}, or {@code
- * -Dtest.pki.dir}, which child JVMs get from their parent: reused across test JVMs and builds, and
- * made again when any certificate comes within {@link KeytoolPki#MARGIN} of its end (the 3-day one
- * every two days), so none expires during a build.
+ * 400-day, not-yet-valid, wrong-host and client certificates; the untrusted server is self-signed.
+ * Made by the shared {@link KeytoolPki} (the benchmarks use it too) under {@code target/test-pki},
+ * or {@code -Dtest.pki.dir}, which child JVMs get from their parent: reused across test JVMs and
+ * builds, and made again when any certificate comes within {@link KeytoolPki#MARGIN} of its end
+ * (the 3-day one every two days), so none expires during a build.
  */
 public final class TestPki {
   public static final char[] PASSWORD = "changeit".toCharArray();
@@ -37,6 +37,8 @@ public final class TestPki {
     EXPIRES_IN_3_DAYS("server-3days"),
     /** Valid for 400 days. */
     EXPIRES_IN_400_DAYS("server-400days"),
+    /** Valid only from ten years after the set was made: a certificate not yet valid. */
+    NOT_YET_VALID("server-not-yet-valid"),
     /** Signed by the test CA for wrong.example only: a hostname mismatch for localhost. */
     WRONG_HOST("server-wrong-host"),
     UNTRUSTED("server-untrusted");
@@ -69,6 +71,13 @@ public final class TestPki {
                     "CN=expired.localhost,O=handshake-agent",
                     san,
                     "-400d",
+                    30)
+                .signed(
+                    "server-not-yet-valid",
+                    "RSA",
+                    "CN=future.localhost,O=handshake-agent",
+                    san,
+                    "+3650d",
                     30)
                 .signed("server-3days", "EC", "CN=soon.localhost,O=handshake-agent", san, null, 3)
                 .signed(
