@@ -114,6 +114,7 @@ public final class AgentRuntime {
             AgentLog::suppressed,
             new ApplicationSpan());
     tracker.captureOffers(options.offered);
+    tracker.rejectionWait(options.rejectionWaitMillis);
     if (telemetry == null) {
       tracker.ignorePeers(TelemetrySdk.exporterPeers(options.otelProperties));
     }

@@ -29,6 +29,7 @@ public final class JsseAccess {
   final Field hcApplicationProtocol;
   final Field hcActiveProtocols;
   final Field hcActiveCipherSuites;
+  final Field hcCertRequestContext;
   final Method contextTrustManager;
   final Method cipherSuiteNameOf;
   final Method namedGroupNameOf;
@@ -82,6 +83,7 @@ public final class JsseAccess {
     hcApplicationProtocol = field(hc, "applicationProtocol");
     hcActiveProtocols = field(hc, "activeProtocols");
     hcActiveCipherSuites = field(hc, "activeCipherSuites");
+    hcCertRequestContext = field(hc, "certRequestContext"); // set by a TLS 1.3 certificate_request
     contextTrustManager = method(cls("SSLContextImpl"), "getX509TrustManager");
     cipherSuiteNameOf = method(cls("CipherSuite"), "nameOf", int.class);
     namedGroupNameOf = method(cls("NamedGroup"), "nameOf", int.class);
