@@ -85,6 +85,7 @@ public final class HandshakeTracker implements HandshakeListener {
 
   /** Client successes waiting for the server's verdict (a subset of {@link #active}). */
   private final Set<HandshakeRecord> held = ConcurrentHashMap.newKeySet();
+
   private final ThreadLocal<ArrayList<Frame>> frames = ThreadLocal.withInitial(ArrayList::new);
   private final AtomicLong suppressed = new AtomicLong();
   private volatile IgnoredPeers ignored = new IgnoredPeers(Collections.emptySet());
@@ -221,10 +222,10 @@ public final class HandshakeTracker implements HandshakeListener {
 
   /**
    * How long a TLS 1.3 client that answered a certificate_request waits, after its Finished, for
-   * the server's first record before its success is handed on (the {@code rejection.wait}
-   * option). The server checks the client's certificate only after the client's Finished and
-   * rejects it with a fatal alert (RFC 8446 4.4.2.4); a success is held so that such a handshake is
-   * exported once, as the failure it is. Only the export waits: the application never does.
+   * the server's first record before its success is handed on (the {@code rejection.wait} option).
+   * The server checks the client's certificate only after the client's Finished and rejects it with
+   * a fatal alert (RFC 8446 4.4.2.4); a success is held so that such a handshake is exported once,
+   * as the failure it is. Only the export waits: the application never does.
    */
   public void rejectionWait(long millis) {
     rejectionWaitNanos = TimeUnit.MILLISECONDS.toNanos(millis);
@@ -450,8 +451,8 @@ public final class HandshakeTracker implements HandshakeListener {
   }
 
   /**
-   * Hands on the held client successes whose wait for the server's verdict is over. Called from
-   * the agent's own thread, often (a few times a second).
+   * Hands on the held client successes whose wait for the server's verdict is over. Called from the
+   * agent's own thread, often (a few times a second).
    */
   public void endHeldPastWait() {
     if (held.isEmpty()) {
