@@ -46,7 +46,10 @@ public final class Hook {
     PHASES,
     /** The {@code validate certificate chain} work span. */
     TRUST,
-    /** Ending handshakes that the application closes mid-way. */
+    /**
+     * Ending handshakes that the application closes mid-way, and a held TLS 1.3 client's wait for
+     * the server's verdict at the server's first application data.
+     */
     CLOSE
   }
 }

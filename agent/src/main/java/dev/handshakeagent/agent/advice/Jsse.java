@@ -6,6 +6,7 @@ final class Jsse {
   static final String HANDSHAKE_CONTEXT = PKG + "HandshakeContext";
   static final String POST_HANDSHAKE_CONTEXT = PKG + "PostHandshakeContext";
   static final String TRANSPORT_CONTEXT = PKG + "TransportContext";
+  static final String SSL_TRANSPORT = PKG + "SSLTransport";
   static final String HANDSHAKE_MESSAGE = PKG + "SSLHandshake$HandshakeMessage";
   static final String HANDSHAKE_PRODUCER = PKG + "HandshakeProducer";
   static final String SSL_PRODUCER = PKG + "SSLProducer";

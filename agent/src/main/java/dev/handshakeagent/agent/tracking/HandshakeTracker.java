@@ -71,6 +71,9 @@ public final class HandshakeTracker implements HandshakeListener {
     (byte) 0x9C
   };
 
+  /** TLS record content type of application data. */
+  private static final byte APPLICATION_DATA = 23;
+
   private final HandshakeSink sink;
   private final long abandonTimeoutNanos;
   private final Consumer<Throwable> errorLog;
@@ -411,6 +414,22 @@ public final class HandshakeTracker implements HandshakeListener {
     if (r.abandon(
         "closed by the application during the handshake", hc, tc, false, System.nanoTime())) {
       ended(r);
+    }
+  }
+
+  @Override
+  public void recordDecoded(Object tc, Object plaintext) {
+    if (held.isEmpty()) {
+      return; // every read of every connection comes here: nothing to do in the usual case
+    }
+    HandshakeRecord r = byConnection.get(tc);
+    if (r == null || !held.contains(r)) {
+      return;
+    }
+    JsseAccess j = jsse.get();
+    Object type = plaintext == null ? null : JsseAccess.get(j.plaintextContentType, plaintext);
+    if (type instanceof Byte && (Byte) type == APPLICATION_DATA) {
+      releaseIfHeld(r); // the server's first application data: it accepted this client
     }
   }
 

@@ -56,6 +56,7 @@ public final class JsseAccess {
   final Field alertDescription;
   final Field socketPeerHost;
   final Field certificateEntryEncoded;
+  final Field plaintextContentType;
   final Method possessionNamedGroup;
   final Method credentialsNamedGroup;
   final Class<?> possessionType;
@@ -109,6 +110,7 @@ public final class JsseAccess {
     alertDescription = field(cls("Alert"), "description");
     socketPeerHost = field(cls("SSLSocketImpl"), "peerHost");
     certificateEntryEncoded = field(cls("CertificateMessage$CertificateEntry"), "encoded");
+    plaintextContentType = field(cls("Plaintext"), "contentType");
     possessionType = cls("NamedGroupPossession");
     credentialsType = cls("NamedGroupCredentials");
     possessionNamedGroup = method(possessionType, "getNamedGroup");

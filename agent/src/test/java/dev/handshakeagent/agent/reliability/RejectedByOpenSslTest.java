@@ -50,7 +50,9 @@ class RejectedByOpenSslTest {
   static void setUp() throws Exception {
     assertTrue(ExternalPeer.available("openssl"), "openssl must be on the PATH");
     // Short: a retried connection that s_server never accepts is abandoned soon.
-    agent = Reliability.agent("abandon.timeout=3s");
+    // A long rejection.wait: an accepted client's root must come before it, at the server's first
+    // record.
+    agent = Reliability.agent("abandon.timeout=3s,rejection.wait=10s");
     ca = TestPki.dir().resolve("ca.cer");
     serverPem = ExternalPeer.pem(TestPki.keyStore(TestPki.Server.RSA), "server-rsa");
   }
@@ -113,7 +115,47 @@ class RejectedByOpenSslTest {
     }
   }
 
-  static ExternalPeer.SServer requiringClientCertificate() throws Exception {
+  /**
+   * s_server sends no session ticket ({@code -num_tickets 0}): the first record this accepted
+   * client reads is the answer's application data, which ends the wait for the verdict.
+   */
+  @Test
+  void acceptedClientIsExportedAtTheServersFirstApplicationData() throws Exception {
+    try (ExternalPeer.SServer s = requiringClientCertificate("-num_tickets", "0")) {
+      SSLContext context = TestPki.clientContext(true);
+      List<SpanData> roots = List.of();
+      long after;
+      try (SSLSocket c = (SSLSocket) context.getSocketFactory().createSocket("localhost", s.port)) {
+        c.setSoTimeout(15_000);
+        c.startHandshake();
+        c.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+        c.getOutputStream().flush();
+        InputStream in = c.getInputStream();
+        assertEquals('H', in.read()); // the first application data ("HTTP/1.0 200 ok")
+        long read = System.nanoTime();
+        // While the connection is still open: only the record read can have ended the wait.
+        while (roots.isEmpty() && System.nanoTime() - read < TimeUnit.SECONDS.toNanos(5)) {
+          roots = Reliability.roots(InProcessAgent.spans(), "client");
+        }
+        after = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - read);
+        String page = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(page.contains("CN=handshake-client"), page);
+      }
+      s.report();
+      assertEquals(1, roots.size(), "client roots: " + roots);
+      assertEquals(true, bool(roots.get(0), "tls.established"), roots.get(0).getAttributes() + "");
+      assertEquals("requested", str(roots.get(0), "handshake.client_auth"));
+      assertTrue(
+          after < 5_000, "the root came " + after + " ms after the first data, not the wait");
+      Reliability.report(
+          "accepted by s_server -num_tickets 0: root exported "
+              + after
+              + " ms"
+              + " after the first application data");
+    }
+  }
+
+  static ExternalPeer.SServer requiringClientCertificate(String... extra) throws Exception {
     InProcessAgent.reset();
     List<String> args =
         new ArrayList<>(
@@ -131,6 +173,7 @@ class RejectedByOpenSslTest {
                 "1",
                 "-CAfile",
                 ca.toString()));
+    args.addAll(List.of(extra));
     return new ExternalPeer.SServer(args);
   }
 
