@@ -236,6 +236,15 @@ class RejectedClientTest {
         "part of the handshake, not a post-handshake message");
     assertEquals(root.getEndEpochNanos(), alertSpan.getEndEpochNanos(), "the root ends there");
     assertEquals(1, Traces.roots(spans, "client").size(), Traces.names(spans));
+    System.out.println(
+        "REJECTED JDK "
+            + Runtime.version()
+            + " "
+            + str(root, "handshake.api")
+            + ": "
+            + alert
+            + ": "
+            + str(root, "handshake.diagnosis"));
     return alert;
   }
 
