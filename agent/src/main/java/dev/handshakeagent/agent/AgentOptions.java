@@ -23,13 +23,23 @@ public final class AgentOptions {
   public static final String CONSOLE = "console";
   public static final String SLOW_THRESHOLD = "slow.threshold";
   public static final String OFFERED = "offered";
+  public static final String REJECTION_WAIT = "rejection.wait";
 
   private static final String ACCEPTED_KEYS =
       String.join(
-          ", ", ENABLED, PHASES, ABANDON_TIMEOUT, SLOW_THRESHOLD, OFFERED, CONSOLE, "otel.*");
+          ", ",
+          ENABLED,
+          PHASES,
+          ABANDON_TIMEOUT,
+          SLOW_THRESHOLD,
+          REJECTION_WAIT,
+          OFFERED,
+          CONSOLE,
+          "otel.*");
 
   static final long DEFAULT_ABANDON_TIMEOUT_MILLIS = 60_000;
   static final long DEFAULT_SLOW_THRESHOLD_MILLIS = 1_000;
+  static final long DEFAULT_REJECTION_WAIT_MILLIS = 2_000;
 
   /** False turns the agent off entirely (nothing is instrumented). Default true. */
   public final boolean enabled;
@@ -42,6 +52,13 @@ public final class AgentOptions {
 
   /** A handshake at least this long is exported whatever the trace sampler says. Default 1 s. */
   public final long slowThresholdMillis;
+
+  /**
+   * How long the root of a TLS 1.3 client that answered a certificate_request waits, after the
+   * client's Finished, for the server's first record (a fatal alert there fails the handshake).
+   * Only the export waits. Default 2 s.
+   */
+  public final long rejectionWaitMillis;
 
   /** Record what the client offered and the server enabled on root spans. Default true. */
   public final boolean offered;
@@ -57,6 +74,7 @@ public final class AgentOptions {
       boolean phases,
       long abandonTimeoutMillis,
       long slowThresholdMillis,
+      long rejectionWaitMillis,
       boolean offered,
       boolean console,
       Map<String, String> otel) {
@@ -64,6 +82,7 @@ public final class AgentOptions {
     this.phases = phases;
     this.abandonTimeoutMillis = abandonTimeoutMillis;
     this.slowThresholdMillis = slowThresholdMillis;
+    this.rejectionWaitMillis = rejectionWaitMillis;
     this.offered = offered;
     this.console = console;
     this.otelProperties = Collections.unmodifiableMap(otel);
@@ -124,6 +143,7 @@ public final class AgentOptions {
         s.bool(PHASES, true),
         s.duration(ABANDON_TIMEOUT, DEFAULT_ABANDON_TIMEOUT_MILLIS),
         s.duration(SLOW_THRESHOLD, DEFAULT_SLOW_THRESHOLD_MILLIS),
+        s.duration(REJECTION_WAIT, DEFAULT_REJECTION_WAIT_MILLIS),
         s.bool(OFFERED, true),
         s.bool(CONSOLE, false),
         otel);
@@ -134,6 +154,7 @@ public final class AgentOptions {
         || key.equals(PHASES)
         || key.equals(ABANDON_TIMEOUT)
         || key.equals(SLOW_THRESHOLD)
+        || key.equals(REJECTION_WAIT)
         || key.equals(OFFERED)
         || key.equals(CONSOLE);
   }

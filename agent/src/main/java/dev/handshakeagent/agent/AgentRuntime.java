@@ -118,6 +118,7 @@ public final class AgentRuntime {
             new ApplicationSpan(),
             features);
     tracker.captureOffers(options.offered);
+    tracker.rejectionWait(options.rejectionWaitMillis);
     if (telemetry == null) {
       tracker.ignorePeers(TelemetrySdk.exporterPeers(options.otelProperties));
     }

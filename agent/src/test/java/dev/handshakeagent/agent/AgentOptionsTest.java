@@ -41,6 +41,7 @@ class AgentOptionsTest {
       assertTrue(o.phases, "phases for args " + args);
       assertEquals(60_000, o.abandonTimeoutMillis);
       assertEquals(AgentOptions.DEFAULT_ABANDON_TIMEOUT_MILLIS, o.abandonTimeoutMillis);
+      assertEquals(2_000, o.rejectionWaitMillis);
       assertTrue(o.otelProperties.isEmpty());
     }
     assertEquals(List.of(), warnings);
@@ -166,6 +167,25 @@ class AgentOptionsTest {
   }
 
   @Test
+  void rejectionWaitFromEachSourceAndOneLineOnABadValue() {
+    assertEquals(300, parse("rejection.wait=300ms").rejectionWaitMillis);
+    props.put("handshake.rejection.wait", "5s");
+    assertEquals(5_000, parse(null).rejectionWaitMillis);
+    props.clear();
+    env.put("HANDSHAKE_REJECTION_WAIT", "750");
+    assertEquals(750, parse(null).rejectionWaitMillis);
+    env.clear();
+    assertEquals(List.of(), warnings);
+    AgentOptions o = parse("rejection.wait=later");
+    assertEquals(2_000, o.rejectionWaitMillis);
+    String w = onlyWarning();
+    assertContains(w, "'later'");
+    assertContains(w, "agent option rejection.wait");
+    assertContains(w, "500ms, 30s, 2m");
+    assertContains(w, "using the default 2s");
+  }
+
+  @Test
   void zeroDurationInEnvironmentWarnsOnceAndUsesDefault() {
     env.put("HANDSHAKE_ABANDON_TIMEOUT", "0");
     AgentOptions o = parse(null);
@@ -192,7 +212,10 @@ class AgentOptionsTest {
     assertTrue(o.otelProperties.isEmpty());
     String w = onlyWarning();
     assertContains(w, "'colour'");
-    assertContains(w, "enabled, phases, abandon.timeout, slow.threshold, offered, console, otel.*");
+    assertContains(
+        w,
+        "enabled, phases, abandon.timeout, slow.threshold, rejection.wait, offered, console,"
+            + " otel.*");
   }
 
   @Test

@@ -178,6 +178,18 @@ public final class HandshakeBridge {
     }
   }
 
+  public static void recordDecoded(Object transportContext, Object plaintext) {
+    HandshakeListener l = listener;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.recordDecoded(transportContext, plaintext);
+    } catch (Throwable t) {
+      suppress(l, t);
+    }
+  }
+
   private static void suppress(HandshakeListener l, Throwable t) {
     SUPPRESSED.incrementAndGet();
     try {

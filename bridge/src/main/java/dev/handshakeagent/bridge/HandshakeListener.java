@@ -64,6 +64,12 @@ public interface HandshakeListener {
   /** The application closes the connection's inbound or outbound side. */
   void closing(Object transportContext);
 
+  /**
+   * Inbound records were decoded on an established or handshaking connection; {@code plaintext} is
+   * the last one (a {@code Plaintext}). Called for every read: return at once when not needed.
+   */
+  void recordDecoded(Object transportContext, Object plaintext);
+
   /** A hook threw; the bridge swallowed it so the application never sees it. */
   void suppressed(Throwable error);
 }

@@ -23,6 +23,7 @@ public final class HookTable {
     all.add(new HandshakeOutStreamInstrumentation(enabled));
     all.add(new CertificateConsumerInstrumentation(enabled));
     all.add(new ChangeCipherSpecInstrumentation(enabled));
+    all.add(new SSLTransportInstrumentation(enabled));
     return all;
   }
 }

@@ -15,6 +15,12 @@ public enum Feature {
   TRUST,
   /** Ending handshakes that the application closes mid-way. */
   CLOSE,
+  /**
+   * A TLS 1.3 client that answered a certificate_request is held until the server's verdict (its
+   * first record after the client's Finished), so a rejection after Finished fails the handshake.
+   * Off: such a client's root is exported at its Finished, as a success.
+   */
+  REJECTION,
   /** The negotiated named group (key exchange). */
   NAMED_GROUP,
   /** The negotiated application protocol (ALPN). */

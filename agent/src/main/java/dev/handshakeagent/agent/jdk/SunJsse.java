@@ -30,6 +30,7 @@ public final class SunJsse {
   public static final String SSL_HANDSHAKE = PKG + "SSLHandshake";
   public static final String HANDSHAKE_MESSAGE = PKG + "SSLHandshake$HandshakeMessage";
   public static final String HANDSHAKE_OUT_STREAM = PKG + "HandshakeOutStream";
+  public static final String SSL_TRANSPORT = PKG + "SSLTransport";
   public static final String HANDSHAKE_PRODUCER = PKG + "HandshakeProducer";
   public static final String SSL_PRODUCER = PKG + "SSLProducer";
   public static final String CCS_CONSUMER = PKG + "ChangeCipherSpec$T10ChangeCipherSpecConsumer";
@@ -361,6 +362,27 @@ public final class SunJsse {
 
   // ------------------------------------------------------------------ facts
 
+  // ------------------------------------------------------------------ REJECTION
+
+  public static final JdkRow DECODE =
+      method(
+          SSL_TRANSPORT,
+          "decode",
+          "("
+              + L_TRANSPORT_CONTEXT
+              + "[Ljava/nio/ByteBuffer;II[Ljava/nio/ByteBuffer;II)Lsun/security/ssl/Plaintext;",
+          "hook: records read (the server's first application data ends a held client's wait)",
+          Feature.REJECTION);
+  public static final JdkRow PLAINTEXT_CONTENT_TYPE =
+      field(PKG + "Plaintext", "contentType", "B", "tells application data", Feature.REJECTION);
+  public static final JdkRow HC_CERT_REQUEST_CONTEXT =
+      field(
+          HANDSHAKE_CONTEXT,
+          "certRequestContext",
+          "[B",
+          "set by a TLS 1.3 certificate_request: the client is held for the verdict",
+          Feature.REJECTION);
+
   public static final JdkRow HC_SERVER_SELECTED_NAMED_GROUP =
       field(
           HANDSHAKE_CONTEXT,
@@ -644,6 +666,9 @@ public final class SunJsse {
         CERTIFICATE_ENTRY_ENCODED,
         CLOSE_INBOUND,
         CLOSE_OUTBOUND,
+        DECODE,
+        PLAINTEXT_CONTENT_TYPE,
+        HC_CERT_REQUEST_CONTEXT,
         HC_SERVER_SELECTED_NAMED_GROUP,
         HC_HANDSHAKE_CREDENTIALS,
         HC_HANDSHAKE_POSSESSIONS,

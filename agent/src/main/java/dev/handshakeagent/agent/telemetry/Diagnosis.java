@@ -139,7 +139,22 @@ final class Diagnosis {
         return "The server requires a client certificate and this client sent none (it had no key"
             + " for the issuers the server asked for); the server sent "
             + alert
-            + ".";
+            + (r.rejectedAfterFinished() ? " after this client's Finished." : ".");
+      case CLIENT_CERTIFICATE_REJECTED:
+        if (r.rejectedAfterFinished() && peer && alert != null && f.localChain != null) {
+          // TLS 1.3: the server checks the client's certificate only after the client's Finished.
+          X509Certificate ours = f.localChain[0];
+          return "The server rejected this client's certificate "
+              + subject(ours)
+              + " issued by "
+              + ours.getIssuerX500Principal().getName()
+              + " after this client's Finished: it sent "
+              + alert
+              + " ("
+              + ALERT_MEANINGS.getOrDefault(alert, "no further reason given")
+              + ").";
+        }
+        break;
       case NOT_TLS:
         return "The peer sent bytes that are not a TLS record"
             + (phase == null ? "" : " after " + phase)

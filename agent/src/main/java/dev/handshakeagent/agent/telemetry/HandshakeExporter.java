@@ -230,6 +230,9 @@ public final class HandshakeExporter implements HandshakeSink {
             processed.incrementAndGet();
           }
         }
+        // Held TLS 1.3 client successes whose wait for the server's verdict is over: timed here,
+        // on the agent's thread, never on the application's.
+        tracker.endHeldPastWait();
         long now = System.nanoTime();
         if (now - lastSweep >= SWEEP_INTERVAL_NANOS) {
           lastSweep = now;

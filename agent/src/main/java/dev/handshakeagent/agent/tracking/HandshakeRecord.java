@@ -31,6 +31,14 @@ public final class HandshakeRecord {
   private static final int ENDING = 1;
   private static final int ENDED = 2;
 
+  /**
+   * Succeeded on this side but not yet handed on: a TLS 1.3 client that answered a
+   * certificate_request waits for the server's verdict on it (RFC 8446 4.4.2.4), see {@link
+   * HandshakeTracker}. Ends as a success on the server's first other record, a close or a timeout,
+   * or as a failure on a fatal alert.
+   */
+  private static final int HELD = 3;
+
   final boolean client;
   final boolean engine;
   final long startNanos;
@@ -64,6 +72,15 @@ public final class HandshakeRecord {
   private Frame failedFrame;
   private String abandonReason;
   private Object peerChain;
+
+  /** The success waits for the server's verdict once every frame has closed. */
+  private boolean holdForVerdict;
+
+  /** A TLS 1.3 server rejected this client with a fatal alert after the client's Finished. */
+  private boolean rejectedAfterFinished;
+
+  /** While held: when the agent's thread ends the wait as a success. */
+  volatile long holdUntilNanos;
 
   /**
    * The first client_hello: server side the body received (what the client offered), client side
@@ -108,7 +125,7 @@ public final class HandshakeRecord {
   synchronized boolean frameClosed(Frame frame, Object result, Throwable error, long now) {
     openFrames--;
     lastActivityNanos = now;
-    if (state == ENDED) {
+    if (state == ENDED || state == HELD) {
       return false;
     }
     frame.endNanos = now;
@@ -135,15 +152,60 @@ public final class HandshakeRecord {
     return batch;
   }
 
-  /** The handshake succeeded; returns true when the record ended now (no frame open). */
-  synchronized boolean succeed(Object hc, Object tc, Object session, long now) {
+  /**
+   * The handshake succeeded; returns true when the record ended now (no frame open). With {@code
+   * hold} it is held for the peer's verdict instead of ending ({@link #releaseHeld}, {@link
+   * #failHeld}).
+   */
+  synchronized boolean succeed(Object hc, Object tc, Object session, boolean hold, long now) {
     if (state != ACTIVE) {
       return false;
     }
     state = ENDING;
     outcome = Outcome.SUCCEEDED;
+    holdForVerdict = hold;
     keepEndObjects(hc, tc, session);
     return openFrames == 0 && end(now);
+  }
+
+  synchronized boolean isHeld() {
+    return state == HELD;
+  }
+
+  /** The held success stands (the peer accepted, closed, or did not answer in time). */
+  synchronized boolean releaseHeld() {
+    if (state != HELD) {
+      return false;
+    }
+    state = ENDED;
+    return true;
+  }
+
+  /**
+   * The peer rejected the held handshake: it ends now as a failure, {@code alertFrame} (a {@code
+   * receive alert} phase) being where it failed. Returns false when it was not held.
+   */
+  synchronized boolean failHeld(
+      Object alert,
+      boolean received,
+      String message,
+      Throwable thrown,
+      Frame alertFrame,
+      long now) {
+    if (state != HELD) {
+      return false;
+    }
+    outcome = Outcome.FAILED;
+    rejectedAfterFinished = true;
+    this.alert = alert;
+    this.alertReceived = received;
+    this.failureMessage = message;
+    this.thrown = thrown;
+    this.failedFrame = alertFrame;
+    phases.add(alertFrame);
+    endNanos = now;
+    state = ENDED;
+    return true;
   }
 
   /** The handshake failed with a fatal alert; returns true when the record ended now. */
@@ -176,7 +238,7 @@ public final class HandshakeRecord {
    * sweeper); otherwise when the last open frame closes. Returns true when it ended now.
    */
   synchronized boolean abandon(String reason, Object hc, Object tc, boolean force, long now) {
-    if (state == ENDED || (state == ENDING && !force)) {
+    if (state == ENDED || state == HELD || (state == ENDING && !force)) {
       return false;
     }
     if (state == ACTIVE) {
@@ -195,7 +257,7 @@ public final class HandshakeRecord {
   }
 
   private boolean end(long now) {
-    state = ENDED;
+    state = outcome == Outcome.SUCCEEDED && holdForVerdict ? HELD : ENDED;
     endNanos = now;
     Object t = transport.get();
     if (t instanceof SSLEngine) {
@@ -209,7 +271,7 @@ public final class HandshakeRecord {
       socketPeerPort = s.getPort();
       socketLocalPort = s.getLocalPort();
     }
-    return true;
+    return state == ENDED;
   }
 
   /**
@@ -272,6 +334,14 @@ public final class HandshakeRecord {
 
   public synchronized Frame failedFrame() {
     return failedFrame;
+  }
+
+  /**
+   * True when a TLS 1.3 server rejected this client with a fatal alert after the client's Finished
+   * (the failed phase is then the {@code receive alert} that carried the verdict).
+   */
+  public synchronized boolean rejectedAfterFinished() {
+    return rejectedAfterFinished;
   }
 
   public synchronized String abandonReason() {

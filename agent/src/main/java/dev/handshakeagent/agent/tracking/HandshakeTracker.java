@@ -78,16 +78,24 @@ public final class HandshakeTracker implements HandshakeListener {
     (byte) 0x9C
   };
 
+  /** TLS record content type of application data. */
+  private static final byte APPLICATION_DATA = 23;
+
   private final HandshakeSink sink;
   private final long abandonTimeoutNanos;
   private final Consumer<Throwable> errorLog;
   private final JsseAccessHolder jsse;
   private final Supplier<Object> applicationParent;
   private volatile boolean captureOffers = true;
+  private volatile long rejectionWaitNanos = TimeUnit.SECONDS.toNanos(2);
 
   private final WeakIdentityMap<HandshakeRecord> byHandshake = new WeakIdentityMap<>();
   private final WeakIdentityMap<HandshakeRecord> byConnection = new WeakIdentityMap<>();
   private final Set<HandshakeRecord> active = ConcurrentHashMap.newKeySet();
+
+  /** Client successes waiting for the server's verdict (a subset of {@link #active}). */
+  private final Set<HandshakeRecord> held = ConcurrentHashMap.newKeySet();
+
   private final ThreadLocal<ArrayList<Frame>> frames = ThreadLocal.withInitial(ArrayList::new);
   private final AtomicLong suppressed = new AtomicLong();
   private volatile IgnoredPeers ignored = new IgnoredPeers(Collections.emptySet());
@@ -204,6 +212,8 @@ public final class HandshakeTracker implements HandshakeListener {
     if (last == null) {
       return;
     }
+    // A new_session_ticket (or key_update) from the server: it accepted this client.
+    releaseIfHeld(last);
     Object transport = JsseAccess.get(j.tcTransport, tc);
     byHandshake.put(pc, new HandshakeRecord(pc, transport, last.client, System.nanoTime(), last));
   }
@@ -221,6 +231,17 @@ public final class HandshakeTracker implements HandshakeListener {
       copy.get(body);
       r.clientHello(body);
     }
+  }
+
+  /**
+   * How long a TLS 1.3 client that answered a certificate_request waits, after its Finished, for
+   * the server's first record before its success is handed on (the {@code rejection.wait} option).
+   * The server checks the client's certificate only after the client's Finished and rejects it with
+   * a fatal alert (RFC 8446 4.4.2.4); a success is held so that such a handshake is exported once,
+   * as the failure it is. Only the export waits: the application never does.
+   */
+  public void rejectionWait(long millis) {
+    rejectionWaitNanos = TimeUnit.MILLISECONDS.toNanos(millis);
   }
 
   /** Whether to record what the client offered (the {@code offered} option). */
@@ -339,7 +360,17 @@ public final class HandshakeTracker implements HandshakeListener {
     JsseAccess j = jsse.get();
     Object hc = JsseAccess.get(j.tcHandshakeContext, tc);
     Object session = JsseAccess.get(j.tcConSession, tc);
-    if (r.succeed(hc, tc, session, System.nanoTime())) {
+    long now = System.nanoTime();
+    // Only a client that answered a TLS 1.3 certificate_request (the only handshakes that set
+    // certRequestContext) can still be rejected after its Finished; no other success waits.
+    long wait = rejectionWaitNanos;
+    boolean hold =
+        r.client && wait > 0 && hc != null && JsseAccess.get(j.hcCertRequestContext, hc) != null;
+    if (hold) {
+      r.holdUntilNanos = now + wait;
+      held.add(r);
+    }
+    if (r.succeed(hc, tc, session, hold, now)) {
       ended(r);
     }
   }
@@ -359,6 +390,17 @@ public final class HandshakeTracker implements HandshakeListener {
     HandshakeRecord r = byConnection.get(tc);
     long now = System.nanoTime();
     boolean negotiated = JsseAccess.getBoolean(j.tcIsNegotiated, tc);
+    if (r != null && held.contains(r)) {
+      // The server's verdict on a held client: its first record after the client's Finished is
+      // a fatal alert (or the connection broke before it accepted). The handshake failed.
+      Object d = alert == null ? null : JsseAccess.get(j.alertDescription, alert);
+      Frame f = Frame.alert(d instanceof String ? (String) d : null, received, thrown, now);
+      if (r.failHeld(alert, received, message, thrown, f, now)) {
+        held.remove(r);
+        ended(r);
+        return;
+      }
+    }
     if (r != null && !r.isActive()) {
       if (negotiated) {
         // After the handshake: shown under the connection's last handshake, as the alert that
@@ -393,18 +435,39 @@ public final class HandshakeTracker implements HandshakeListener {
   @Override
   public void closing(Object tc) {
     HandshakeRecord r = byConnection.get(tc);
-    if (r == null || !r.isActive()) {
+    if (r == null) {
       return;
     }
     JsseAccess j = jsse.get();
-    if (JsseAccess.get(j.tcCloseReason, tc) != null
-        || JsseAccess.get(j.tcHandshakeContext, tc) == null) {
+    if (JsseAccess.get(j.tcCloseReason, tc) != null) {
+      return; // a fatal alert is closing it: fatal() decides
+    }
+    // A held client closed (by the application, or the server's close_notify) before any verdict:
+    // the success stands.
+    releaseIfHeld(r);
+    if (!r.isActive() || JsseAccess.get(j.tcHandshakeContext, tc) == null) {
       return;
     }
     Object hc = r.handshakeContext == null ? null : r.handshakeContext.get();
     if (r.abandon(
         "closed by the application during the handshake", hc, tc, false, System.nanoTime())) {
       ended(r);
+    }
+  }
+
+  @Override
+  public void recordDecoded(Object tc, Object plaintext) {
+    if (held.isEmpty()) {
+      return; // every read of every connection comes here: nothing to do in the usual case
+    }
+    HandshakeRecord r = byConnection.get(tc);
+    if (r == null || !held.contains(r)) {
+      return;
+    }
+    JsseAccess j = jsse.get();
+    Object type = plaintext == null ? null : JsseAccess.get(j.plaintextContentType, plaintext);
+    if (type instanceof Byte && (Byte) type == APPLICATION_DATA) {
+      releaseIfHeld(r); // the server's first application data: it accepted this client
     }
   }
 
@@ -444,8 +507,27 @@ public final class HandshakeTracker implements HandshakeListener {
     }
   }
 
+  /**
+   * Hands on the held client successes whose wait for the server's verdict is over. Called from the
+   * agent's own thread, often (a few times a second).
+   */
+  public void endHeldPastWait() {
+    if (held.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (HandshakeRecord r : held) {
+      if (now - r.holdUntilNanos >= 0 || r.transport.get() == null) {
+        releaseIfHeld(r);
+      }
+    }
+  }
+
   /** Ends every handshake still running (JVM shutdown), so none is left open. */
   public void abandonAll(String reason) {
+    for (HandshakeRecord r : held) {
+      releaseIfHeld(r); // their handshakes did finish; no verdict came in time
+    }
     long now = System.nanoTime();
     for (HandshakeRecord r : active) {
       Object hc = r.handshakeContext == null ? null : r.handshakeContext.get();
@@ -456,6 +538,13 @@ public final class HandshakeTracker implements HandshakeListener {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private void releaseIfHeld(HandshakeRecord r) {
+    if (!held.isEmpty() && held.contains(r) && r.releaseHeld()) {
+      held.remove(r);
+      ended(r);
+    }
+  }
 
   private void ended(HandshakeRecord r) {
     active.remove(r);

@@ -35,6 +35,7 @@ public final class JsseAccess {
   final Field hcApplicationProtocol;
   final Field hcActiveProtocols;
   final Field hcActiveCipherSuites;
+  final Field hcCertRequestContext;
   final Method contextTrustManager;
   final Method cipherSuiteNameOf;
   final Method namedGroupNameOf;
@@ -61,6 +62,7 @@ public final class JsseAccess {
   final Field alertDescription;
   final Field socketPeerHost;
   final Field certificateEntryEncoded;
+  final Field plaintextContentType;
   final Method possessionNamedGroup;
   final Method credentialsNamedGroup;
   final Class<?> possessionType;
@@ -91,6 +93,7 @@ public final class JsseAccess {
     hcApplicationProtocol = field(SunJsse.HC_APPLICATION_PROTOCOL);
     hcActiveProtocols = field(SunJsse.HC_ACTIVE_PROTOCOLS);
     hcActiveCipherSuites = field(SunJsse.HC_ACTIVE_CIPHER_SUITES);
+    hcCertRequestContext = field(SunJsse.HC_CERT_REQUEST_CONTEXT);
     contextTrustManager = method(SunJsse.CONTEXT_TRUST_MANAGER);
     cipherSuiteNameOf = method(SunJsse.CIPHER_SUITE_NAME_OF);
     namedGroupNameOf = method(SunJsse.NAMED_GROUP_NAME_OF);
@@ -113,6 +116,7 @@ public final class JsseAccess {
     alertDescription = field(SunJsse.ALERT_DESCRIPTION);
     socketPeerHost = field(SunJsse.SOCKET_PEER_HOST);
     certificateEntryEncoded = field(SunJsse.CERTIFICATE_ENTRY_ENCODED);
+    plaintextContentType = field(SunJsse.PLAINTEXT_CONTENT_TYPE);
     possessionType = type(SunJsse.POSSESSION_TYPE);
     credentialsType = type(SunJsse.CREDENTIALS_TYPE);
     possessionNamedGroup = method(SunJsse.POSSESSION_NAMED_GROUP);
