@@ -153,8 +153,12 @@ public final class AgentRuntime {
                 Boolean.getBoolean("handshake.debug.transform")
                     ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()
                     : AgentBuilder.Listener.NoOp.INSTANCE)
-            // The default ignore rule excludes every boot-loader class, i.e. all of SunJSSE.
-            .ignore(not(nameStartsWith("sun.security.ssl.")));
+            // The default ignore rule excludes every boot-loader class, i.e. all of SunJSSE (and
+            // the certpath classes that check revocation).
+            .ignore(
+                not(
+                    nameStartsWith("sun.security.ssl.")
+                        .or(nameStartsWith("sun.security.provider.certpath."))));
     for (JdkInstrumentation i : HookTable.instrumentations(features)) {
       builder =
           builder

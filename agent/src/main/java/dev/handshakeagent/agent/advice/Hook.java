@@ -47,6 +47,8 @@ public final class Hook {
     /** The {@code validate certificate chain} work span. */
     TRUST,
     /** Ending handshakes that the application closes mid-way. */
-    CLOSE
+    CLOSE,
+    /** The {@code check revocation} span and its OCSP/CRL fetch children (java.base certpath). */
+    REVOCATION
   }
 }

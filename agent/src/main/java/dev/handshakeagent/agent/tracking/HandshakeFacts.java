@@ -7,6 +7,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -70,6 +71,9 @@ public final class HandshakeFacts {
    */
   public List<String> acceptedIssuers;
 
+  /** Client side: the server stapled an OCSP response (status_request) in this handshake. */
+  public boolean ocspStapled;
+
   static HandshakeFacts read(HandshakeRecord r, JsseAccess j) {
     HandshakeFacts f = new HandshakeFacts();
     Object hc = r.endHandshakeContext();
@@ -121,6 +125,10 @@ public final class HandshakeFacts {
       }
       if (f.protocol == null && s.getProtocol() != null && !"NONE".equals(s.getProtocol())) {
         f.protocol = s.getProtocol();
+      }
+      if (s instanceof ExtendedSSLSession) {
+        // The client's session keeps the OCSP responses the server stapled (status_request).
+        f.ocspStapled = !((ExtendedSSLSession) s).getStatusResponses().isEmpty();
       }
     }
     if (f.peerChain == null) {
