@@ -26,6 +26,8 @@ class HookCheckTest {
     rows.add(Hook.of("java.lang.String", "charAt", "(I)C", Hook.Feature.PHASES, "good phases"));
     rows.add(Hook.of("java.util.ArrayList", "<init>", "(I)V", Hook.Feature.TRUST, "good trust"));
     rows.add(Hook.of("java.nio.ByteBuffer", "get", "(I)B", Hook.Feature.CLOSE, "good close"));
+    rows.add(
+        Hook.of("java.lang.String", "isEmpty", "()Z", Hook.Feature.REVOCATION, "good revocation"));
     return rows;
   }
 
@@ -63,7 +65,9 @@ class HookCheckTest {
     assertEquals(1, check.mismatched.size());
     assertSame(bad, check.mismatched.get(0));
     assertEquals(
-        EnumSet.of(Hook.Feature.CORE, Hook.Feature.TRUST, Hook.Feature.CLOSE), check.enabled);
+        EnumSet.of(
+            Hook.Feature.CORE, Hook.Feature.TRUST, Hook.Feature.CLOSE, Hook.Feature.REVOCATION),
+        check.enabled);
   }
 
   @Test
@@ -83,7 +87,9 @@ class HookCheckTest {
     HookCheck check = HookCheck.run(rows, POOL);
     assertEquals(List.of(bad), check.mismatched);
     assertEquals(
-        EnumSet.of(Hook.Feature.CORE, Hook.Feature.PHASES, Hook.Feature.CLOSE), check.enabled);
+        EnumSet.of(
+            Hook.Feature.CORE, Hook.Feature.PHASES, Hook.Feature.CLOSE, Hook.Feature.REVOCATION),
+        check.enabled);
   }
 
   @Test
@@ -97,7 +103,24 @@ class HookCheckTest {
     rows.add(noMethod);
     HookCheck check = HookCheck.run(rows, POOL);
     assertEquals(List.of(noClass, noMethod), check.mismatched);
-    assertEquals(EnumSet.of(Hook.Feature.CORE, Hook.Feature.PHASES), check.enabled);
+    assertEquals(
+        EnumSet.of(Hook.Feature.CORE, Hook.Feature.PHASES, Hook.Feature.REVOCATION), check.enabled);
+  }
+
+  @Test
+  void wrongRevocationRowSwitchesOffOnlyRevocation() {
+    List<Hook> rows = new ArrayList<>(HookTable.rows());
+    Hook bad =
+        Hook.of(
+            "sun.security.provider.certpath.OCSP",
+            "getOCSPBytes",
+            "(Ljava/util/List;Ljava/net/URI;)[B",
+            Hook.Feature.REVOCATION,
+            "a JDK whose OCSP fetch changed");
+    rows.add(bad);
+    HookCheck check = HookCheck.run(rows, POOL);
+    assertEquals(List.of(bad), check.mismatched);
+    assertEquals(EnumSet.complementOf(EnumSet.of(Hook.Feature.REVOCATION)), check.enabled);
   }
 
   @Test

@@ -12,11 +12,15 @@ import dev.handshakeagent.agent.testing.RevocationPki.Leaf;
 import dev.handshakeagent.agent.testing.Traces;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.security.Security;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -76,5 +80,31 @@ class RevocationStaplingTest {
     assertNull(server.getAttributes().get(STAPLED), "noted on the client's root only");
     assertTrue(!Traces.phases(spans, server).contains("fetch OCSP response"));
     assertEquals("CN=good.test,O=handshake-agent", str(client, "tls.server.subject"));
+  }
+
+  @Test
+  void responseStapledByOpensslIsNotedOnTheRoot() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = free.getLocalPort();
+    }
+    Process server = pki.opensslStaplingServer(Leaf.GOOD, port);
+    try {
+      InProcessAgent.reset();
+      int before = pki.ocspRequests();
+      Throwable thrown = pki.clientHandshake(port, "TLSv1.3");
+      assertNull(thrown, () -> "client handshake failed: " + thrown);
+      List<SpanData> spans = InProcessAgent.spans();
+      assertEquals(0, agent.suppressedErrors());
+      SpanData client = Traces.root(spans, "client");
+      assertEquals(true, client.getAttributes().get(STAPLED));
+      List<String> phases = Traces.phases(spans, client);
+      assertTrue(phases.contains("check revocation"), phases.toString());
+      assertTrue(!phases.contains("fetch OCSP response"), phases.toString());
+      assertEquals(before, pki.ocspRequests(), "the client asked no responder");
+    } finally {
+      server.destroy();
+      server.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 }

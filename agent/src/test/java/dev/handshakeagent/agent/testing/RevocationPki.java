@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -386,6 +387,86 @@ public final class RevocationPki implements AutoCloseable {
       }
       t.join(TimeUnit.SECONDS.toMillis(20));
       return thrown;
+    }
+  }
+
+  /**
+   * Starts {@code openssl s_server} on 127.0.0.1:{@code port} presenting {@code leaf} and stapling
+   * a fresh OCSP response for it ({@code -status_file}), made by {@code openssl ocsp} from the
+   * index without the HTTP responder. Returns once it accepts connections.
+   */
+  public Process opensslStaplingServer(Leaf leaf, int port) throws Exception {
+    openssl(
+        "ocsp",
+        "-issuer",
+        "ca.pem",
+        "-serial",
+        "0x" + leaf.serialHex(),
+        "-reqout",
+        leaf.cn + ".ocsp-req.der");
+    openssl(
+        "ocsp",
+        "-index",
+        "index.txt",
+        "-CA",
+        "ca.pem",
+        "-rsigner",
+        "ca.pem",
+        "-rkey",
+        "ca.key",
+        "-reqin",
+        leaf.cn + ".ocsp-req.der",
+        "-respout",
+        leaf.cn + ".ocsp-resp.der",
+        "-ndays",
+        "1");
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "s_server",
+                "-accept",
+                "127.0.0.1:" + port,
+                "-cert",
+                leaf.cn + ".pem",
+                "-key",
+                "leaf.key",
+                "-cert_chain",
+                "ca.pem",
+                "-status_file",
+                leaf.cn + ".ocsp-resp.der",
+                "-quiet")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("s_server.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
+        return p;
+      } catch (IOException notYet) {
+        if (!p.isAlive()) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+    }
+    p.destroy();
+    throw new IOException(
+        "openssl s_server did not start: " + Files.readString(dir.resolve("s_server.log")));
+  }
+
+  /** A revocation-checking client's handshake with a server already listening on {@code port}. */
+  public Throwable clientHandshake(int port, String protocol) throws Exception {
+    try (SSLSocket c =
+        (SSLSocket)
+            revocationCheckingClient()
+                .getSocketFactory()
+                .createSocket(InetAddress.getByName("127.0.0.1"), port)) {
+      c.setEnabledProtocols(new String[] {protocol});
+      c.startHandshake();
+      return null;
+    } catch (IOException e) {
+      return e;
     }
   }
 
