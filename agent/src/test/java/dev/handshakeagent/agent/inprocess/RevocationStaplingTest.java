@@ -25,9 +25,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * OCSP stapling (status_request) by a JDK server: the server fetches the response from the
- * certificate's responder and staples it; the revocation-checking client uses it without a fetch of
- * its own. The server-side switch is read once per JVM, hence a class of its own.
+ * OCSP stapling (status_request) by a JDK server, which fetches the response from the certificate's
+ * responder and staples it, and by {@code openssl s_server -status_file}; the revocation-checking
+ * client uses the stapled response without a fetch of its own. The JDK server's switch is read once
+ * per JVM, hence a class of its own.
  */
 class RevocationStaplingTest {
   static {
