@@ -199,7 +199,9 @@ final class Diagnosis {
       }
     }
     long total = r.endNanos() - r.startNanos();
-    if (r.outcome() == HandshakeRecord.Outcome.FAILED && failedCheck != null) {
+    if (r.outcome() == HandshakeRecord.Outcome.FAILED
+        && failedCheck != null
+        && RevocationFields.isCauseOf(failedCheck.error(), r.thrown())) {
       Object c = failedCheck.certificate();
       String who =
           c instanceof X509Certificate

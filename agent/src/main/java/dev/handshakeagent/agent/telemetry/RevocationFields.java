@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -85,6 +86,26 @@ final class RevocationFields {
     return t instanceof CertPathValidatorException
         && ((CertPathValidatorException) t).getReason()
             == CertPathValidatorException.BasicReason.REVOKED;
+  }
+
+  /**
+   * Whether the revocation check's {@code error} is what failed the handshake: it, or the copy the
+   * JDK's CertPathValidator rethrows (same reason and message), is in {@code thrown}'s causes.
+   */
+  static boolean isCauseOf(Throwable error, Throwable thrown) {
+    for (Throwable c = thrown; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c == error) {
+        return true;
+      }
+      if (c instanceof CertPathValidatorException
+          && error instanceof CertPathValidatorException
+          && ((CertPathValidatorException) c).getReason()
+              == ((CertPathValidatorException) error).getReason()
+          && Objects.equals(c.getMessage(), error.getMessage())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String outcome(Frame fetch) {
