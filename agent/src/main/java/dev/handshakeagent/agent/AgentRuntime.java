@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.handshakeagent.agent.advice.HookTable;
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
+import dev.handshakeagent.agent.jdk.CertPath;
 import dev.handshakeagent.agent.jdk.Feature;
 import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.agent.telemetry.ApplicationSpan;
@@ -158,8 +159,12 @@ public final class AgentRuntime {
                 Boolean.getBoolean("handshake.debug.transform")
                     ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()
                     : AgentBuilder.Listener.NoOp.INSTANCE)
-            // The default ignore rule excludes every boot-loader class, i.e. all of SunJSSE.
-            .ignore(not(nameStartsWith(SunJsse.PACKAGE + ".")));
+            // The default ignore rule excludes every boot-loader class, i.e. all of SunJSSE (and
+            // the certpath classes that check revocation).
+            .ignore(
+                not(
+                    nameStartsWith(SunJsse.PACKAGE + ".")
+                        .or(nameStartsWith(CertPath.PACKAGE + "."))));
     for (JdkInstrumentation i : HookTable.instrumentations(features)) {
       builder =
           builder

@@ -100,6 +100,42 @@ public final class HandshakeBridge {
     }
   }
 
+  public static void revocationCheckEnter(Object certificate) {
+    HandshakeListener l = listener;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.revocationCheckEnter(certificate);
+    } catch (Throwable t) {
+      suppress(l, t);
+    }
+  }
+
+  public static void revocationFetchEnter(Object context, Object uri, boolean ocsp) {
+    HandshakeListener l = listener;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.revocationFetchEnter(context, uri, ocsp);
+    } catch (Throwable t) {
+      suppress(l, t);
+    }
+  }
+
+  public static void revocationFetchExit(Object context, boolean network, Throwable thrown) {
+    HandshakeListener l = listener;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.revocationFetchExit(context, network, thrown);
+    } catch (Throwable t) {
+      suppress(l, t);
+    }
+  }
+
   public static void frameExit(Object context, Object result, Throwable thrown) {
     HandshakeListener l = listener;
     if (l == null) {

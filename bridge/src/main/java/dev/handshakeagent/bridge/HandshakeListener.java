@@ -34,6 +34,24 @@ public interface HandshakeListener {
   /** The trust manager is about to check the peer's certificate chain. */
   void trustCheckEnter(Object handshakeContext);
 
+  /**
+   * The PKIX revocation checker is about to check {@code certificate} (an {@code X509Certificate});
+   * on whatever thread runs the trust manager, with no handshake object at hand.
+   */
+  void revocationCheckEnter(Object certificate);
+
+  /**
+   * A revocation source may be fetched: an OCSP request ({@code ocsp}) or a CRL download, from
+   * {@code uri} (a {@code java.net.URI}); {@code context} identifies the call for its exit.
+   */
+  void revocationFetchEnter(Object context, Object uri, boolean ocsp);
+
+  /**
+   * The fetch opened with {@code context} returned or threw; {@code network} is false when the
+   * answer came from the JDK's cache without a request.
+   */
+  void revocationFetchExit(Object context, boolean network, Throwable thrown);
+
   /** The innermost frame opened by one of the {@code *Enter} methods above returned or threw. */
   void frameExit(Object context, Object result, Throwable thrown);
 

@@ -21,6 +21,11 @@ public enum Feature {
    * Off: such a client's root is exported at its Finished, as a success.
    */
   REJECTION,
+  /**
+   * The {@code check revocation} span under {@code validate certificate chain} and its {@code fetch
+   * OCSP response} / {@code fetch CRL} children (the JDK's PKIX implementation, {@link CertPath}).
+   */
+  REVOCATION,
   /** The negotiated named group (key exchange). */
   NAMED_GROUP,
   /** The negotiated application protocol (ALPN). */

@@ -26,6 +26,7 @@ public final class JdkModel {
 
   private static List<JdkRow> standardRows() {
     List<JdkRow> rows = new ArrayList<>(SunJsse.rows());
+    rows.addAll(CertPath.rows());
     rows.addAll(JavaBase.rows());
     return rows;
   }

@@ -33,6 +33,12 @@ final class ConsoleView {
     writer.close(2000);
   }
 
+  /** The root's diagnosis: a failed revocation check names its responder (as on the span). */
+  private static String failureMessage(HandshakeRecord r, HandshakeFacts f) {
+    String revocation = Diagnosis.revocation(r, Long.MAX_VALUE);
+    return revocation != null ? revocation : Diagnosis.of(r, f);
+  }
+
   static ConsoleHandshake of(HandshakeRecord r, HandshakeFacts f) {
     ConsoleHandshake.Builder b =
         ConsoleHandshake.builder()
@@ -55,7 +61,7 @@ final class ConsoleView {
             .errorType(HandshakeValues.errorType(r, f))
             .alertOrigin(
                 f.alertDescription == null ? null : HandshakeValues.alertOrigin(r.alertReceived()))
-            .message(Diagnosis.of(r, f));
+            .message(failureMessage(r, f));
     }
     if (failed != null) {
       b.failedPhase(PhaseNames.spanName(failed));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One plain sentence that explains a failed handshake, built from what the agent saw: the alert and
@@ -195,6 +196,95 @@ final class Diagnosis {
         + (phase == null ? "" : " in " + phase)
         + ": "
         + message;
+  }
+
+  /**
+   * Revocation checking, kept apart from {@link #of}: a handshake that failed its revocation check
+   * (revoked, or status undetermined), or a slow one whose time went mostly into OCSP/CRL fetches,
+   * named by the certificate, the responder URLs and their timings. Null when neither applies.
+   */
+  static String revocation(HandshakeRecord r, long slowThresholdNanos) {
+    List<Frame> fetches = new ArrayList<>();
+    Frame failedCheck = null;
+    for (Frame f : HandshakeValues.sorted(r.phases())) {
+      if (f.isFetch()) {
+        fetches.add(f);
+      } else if (f.kind() == Frame.Kind.CHECK_REVOCATION && f.error() != null) {
+        failedCheck = failedCheck == null ? f : failedCheck;
+      }
+    }
+    long total = r.endNanos() - r.startNanos();
+    if (r.outcome() == HandshakeRecord.Outcome.FAILED
+        && failedCheck != null
+        && RevocationFields.isCauseOf(failedCheck.error(), r.thrown())) {
+      Object c = failedCheck.certificate();
+      String who =
+          c instanceof X509Certificate
+              ? subject((X509Certificate) c)
+                  + " (serial "
+                  + RevocationFields.serial((X509Certificate) c)
+                  + ")"
+              : "a certificate";
+      String text =
+          RevocationFields.isRevoked(failedCheck.error())
+              ? "The certificate " + who + " is revoked: "
+              : "The revocation status of " + who + " could not be determined: ";
+      return cap(text + failedCheck.error().getMessage() + fetchSummary(fetches) + ".");
+    }
+    if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED || total < slowThresholdNanos) {
+      return null;
+    }
+    long inFetches = 0;
+    for (Frame f : fetches) {
+      inFetches += f.endNanos() - f.startNanos();
+    }
+    if (fetches.isEmpty() || inFetches * 2 < total) {
+      return null;
+    }
+    return cap(
+        "Slow handshake: "
+            + millis(inFetches)
+            + " of "
+            + millis(total)
+            + " went into fetching revocation status"
+            + fetchSummary(fetches)
+            + ".");
+  }
+
+  /** "; OCSP responder http://... timed out after 1001 ms, CRL http://... fetched in 4 ms". */
+  private static String fetchSummary(List<Frame> fetches) {
+    if (fetches.isEmpty()) {
+      return "";
+    }
+    List<String> parts = new ArrayList<>();
+    for (Frame f : fetches) {
+      String what =
+          (f.kind() == Frame.Kind.FETCH_OCSP ? "OCSP responder " : "CRL ") + f.url() + " ";
+      String took = millis(f.endNanos() - f.startNanos());
+      String outcome = RevocationFields.outcome(f);
+      Long status = RevocationFields.status(f);
+      switch (outcome) {
+        case RevocationFields.OK:
+          parts.add(what + "answered in " + took);
+          break;
+        case RevocationFields.TIMEOUT:
+          parts.add(what + "timed out after " + took);
+          break;
+        case RevocationFields.HTTP_ERROR:
+          parts.add(what + "answered HTTP " + status + " after " + took);
+          break;
+        case RevocationFields.CONNECTION_ERROR:
+          parts.add(what + "refused the connection after " + took);
+          break;
+        default:
+          parts.add(what + "failed after " + took + " (" + f.error().getMessage() + ")");
+      }
+    }
+    return "; " + list(parts);
+  }
+
+  private static String millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
   }
 
   private static String phase(HandshakeRecord r) {

@@ -223,7 +223,10 @@ public final class HandshakeSemconv {
   /** Longest list an offered/enabled attribute carries; the rest is counted in a last entry. */
   public static final int MAX_LIST = 64;
 
-  /** Certificate gauge: the leaf certificate's subject (RFC 2253). */
+  /**
+   * Certificate gauge: the leaf certificate's subject (RFC 2253); revocation spans: the subject of
+   * the certificate whose status was checked or fetched.
+   */
   public static final AttributeKey<String> CERTIFICATE_SUBJECT =
       AttributeKey.stringKey("handshake.certificate.subject");
 
@@ -241,4 +244,39 @@ public final class HandshakeSemconv {
 
   /** {@code error.type} of a handshake that never finished. */
   public static final String ABANDONED = "abandoned";
+
+  // ------------------------------------------------------------------ revocation checking
+  /** Work span under {@link #VALIDATE_CHAIN}: the PKIX revocation check of one certificate. */
+  public static final String CHECK_REVOCATION = "check revocation";
+
+  /** Under {@link #CHECK_REVOCATION}: one OCSP request to the certificate's responder. */
+  public static final String FETCH_OCSP = "fetch OCSP response";
+
+  /** Under {@link #CHECK_REVOCATION}: one CRL download (answers from the JDK's cache: no span). */
+  public static final String FETCH_CRL = "fetch CRL";
+
+  /** Fetch spans (semantic conventions): the responder or distribution point URI. */
+  public static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
+
+  /**
+   * Fetch spans (semantic conventions): the HTTP status, when known: 200 for an OCSP answer (the
+   * JDK rejects any other), the error status the JDK reported otherwise.
+   */
+  public static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE =
+      AttributeKey.longKey("http.response.status_code");
+
+  /**
+   * Fetch spans: {@code ok}, {@code http_error}, {@code timeout}, {@code connection_error} or
+   * {@code error} (any other failure; {@code error.type} has the exception class).
+   */
+  public static final AttributeKey<String> FETCH_OUTCOME =
+      AttributeKey.stringKey("handshake.fetch.outcome");
+
+  /** Revocation spans: that certificate's serial number, upper-case hex. */
+  public static final AttributeKey<String> CERTIFICATE_SERIAL =
+      AttributeKey.stringKey("handshake.certificate.serial");
+
+  /** Client roots: true when the server stapled an OCSP response (status_request). */
+  public static final AttributeKey<Boolean> OCSP_STAPLED =
+      AttributeKey.booleanKey("handshake.ocsp.stapled");
 }

@@ -193,6 +193,7 @@ final class HandshakeSpans {
       }
       b.setAttribute(ALERT_ORIGIN, HandshakeValues.alertOrigin(fr.alertReceived()));
     }
+    RevocationFields.put(b, fr);
     Span s = b.startSpan();
     if (fr.kind() == Frame.Kind.ALERT && fr.error() != null) {
       s.recordException(fr.error());
@@ -285,6 +286,12 @@ final class HandshakeSpans {
         b.setAttribute(FAILED_PHASE, PhaseNames.spanName(failed));
       }
     }
+    if (r.isClient() && f.ocspStapled) {
+      b.setAttribute(HandshakeSemconv.OCSP_STAPLED, true);
+    }
+    // A failed revocation check, or a slow handshake whose time went into OCSP/CRL fetches, is
+    // explained by the responder and its timing (replaces the generic sentence).
+    put(b, HandshakeSemconv.DIAGNOSIS, Diagnosis.revocation(r, slowThresholdNanos));
   }
 
   /**

@@ -40,8 +40,8 @@ public final class PhaseNames {
 
   /** The wire name of a frame's message ({@code hello_retry_request}), or {@code unknown}. */
   public static String message(Frame f) {
-    if (f.kind() == Frame.Kind.VALIDATE_CHAIN || f.kind() == Frame.Kind.ALERT) {
-      return null;
+    if (f.kind() != Frame.Kind.SEND && f.kind() != Frame.Kind.RECEIVE) {
+      return null; // work spans and alerts carry no message
     }
     if (f.jdkMessageName() != null) {
       return FROM_JDK.computeIfAbsent(f.jdkMessageName(), n -> n.toLowerCase(Locale.ROOT));
@@ -61,6 +61,12 @@ public final class PhaseNames {
         return HandshakeSemconv.VALIDATE_CHAIN;
       case ALERT:
         return f.alertReceived() ? HandshakeSemconv.ALERT_RECEIVED : HandshakeSemconv.ALERT_SENT;
+      case CHECK_REVOCATION:
+        return HandshakeSemconv.CHECK_REVOCATION;
+      case FETCH_OCSP:
+        return HandshakeSemconv.FETCH_OCSP;
+      case FETCH_CRL:
+        return HandshakeSemconv.FETCH_CRL;
       case SEND:
         return HandshakeSemconv.SEND + " " + message(f);
       default:

@@ -16,7 +16,13 @@ public final class Frame {
     SEND,
     VALIDATE_CHAIN,
     /** A fatal alert after the handshake finished (a TLS 1.3 server rejecting the client late). */
-    ALERT
+    ALERT,
+    /** The PKIX revocation check of one certificate, inside VALIDATE_CHAIN. */
+    CHECK_REVOCATION,
+    /** One OCSP request to a responder, inside CHECK_REVOCATION. */
+    FETCH_OCSP,
+    /** One CRL download from a distribution point, inside CHECK_REVOCATION. */
+    FETCH_CRL
   }
 
   final HandshakeRecord record;
@@ -50,6 +56,15 @@ public final class Frame {
 
   boolean alertReceived;
 
+  /** CHECK_REVOCATION: the certificate checked (formatted later, on the export thread). */
+  Object certificate;
+
+  /** FETCH_*: the {@code java.net.URI} fetched. */
+  Object url;
+
+  /** FETCH_CRL answered from the JDK's cache: no request was made, so no span. */
+  boolean cached;
+
   Frame(HandshakeRecord record, Object context, Kind kind, Frame parent, long startNanos) {
     this.record = record;
     this.context = context;
@@ -73,7 +88,7 @@ public final class Frame {
 
   /** Whether this frame becomes a span: every frame but a producer that wrote nothing. */
   public boolean isExported() {
-    return kind != Kind.SEND || jdkMessageName != null;
+    return (kind != Kind.SEND || jdkMessageName != null) && !cached;
   }
 
   public int wireType() {
@@ -106,6 +121,29 @@ public final class Frame {
 
   public boolean alertReceived() {
     return alertReceived;
+  }
+
+  /**
+   * The certificate a revocation frame is about: its own for CHECK_REVOCATION, the enclosing
+   * check's for a fetch; null otherwise.
+   */
+  public Object certificate() {
+    for (Frame f = this; f != null; f = f.parent) {
+      if (f.kind == Kind.CHECK_REVOCATION) {
+        return f.certificate;
+      }
+    }
+    return null;
+  }
+
+  /** FETCH_*: the URI fetched; null otherwise. */
+  public Object url() {
+    return url;
+  }
+
+  /** Whether this is a network fetch of revocation status. */
+  public boolean isFetch() {
+    return kind == Kind.FETCH_OCSP || kind == Kind.FETCH_CRL;
   }
 
   /** A zero-length frame for a fatal alert on an established connection. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -85,6 +86,9 @@ public final class HandshakeFacts {
    */
   public List<String> acceptedIssuers;
 
+  /** Client side: the server stapled an OCSP response (status_request) in this handshake. */
+  public boolean ocspStapled;
+
   static HandshakeFacts read(HandshakeRecord r, JsseAccess j) {
     HandshakeFacts f = new HandshakeFacts();
     Object hc = r.endHandshakeContext();
@@ -140,6 +144,10 @@ public final class HandshakeFacts {
       }
       if (f.protocol == null && s.getProtocol() != null && !"NONE".equals(s.getProtocol())) {
         f.protocol = s.getProtocol();
+      }
+      if (s instanceof ExtendedSSLSession) {
+        // The client's session keeps the OCSP responses the server stapled (status_request).
+        f.ocspStapled = !((ExtendedSSLSession) s).getStatusResponses().isEmpty();
       }
     }
     if (f.peerChain == null) {

@@ -73,6 +73,9 @@ public final class HandshakeRecord {
   private String abandonReason;
   private Object peerChain;
 
+  /** The first error a revocation check threw (a CertPathValidatorException, reason REVOKED...). */
+  private Throwable revocationError;
+
   /** The success waits for the server's verdict once every frame has closed. */
   private boolean holdForVerdict;
 
@@ -132,6 +135,9 @@ public final class HandshakeRecord {
     frame.error = error;
     if (frame.kind == Frame.Kind.VALIDATE_CHAIN && result != null) {
       peerChain = result; // X509Certificate[], or the encoded TLS 1.3 entries when it failed
+    }
+    if (frame.kind == Frame.Kind.CHECK_REVOCATION && error != null && revocationError == null) {
+      revocationError = error;
     }
     if (frame.isExported()) {
       phases.add(frame);
@@ -369,6 +375,16 @@ public final class HandshakeRecord {
 
   synchronized byte[] clientHello() {
     return clientHello;
+  }
+
+  /**
+   * The exception the first failed revocation check threw, or null: a {@code
+   * CertPathValidatorException} whose reason is {@code REVOKED} or {@code
+   * UNDETERMINED_REVOCATION_STATUS}. When it failed the handshake it is also in the cause chain of
+   * {@link #thrown()}; a check that threw while a path builder then found another path is kept too.
+   */
+  public synchronized Throwable revocationError() {
+    return revocationError;
   }
 
   synchronized Object peerChain() {

@@ -269,6 +269,33 @@ public final class HandshakeTracker implements HandshakeListener {
   }
 
   @Override
+  public void revocationCheckEnter(Object certificate) {
+    HandshakeRecord r = currentRecord();
+    if (r != null) {
+      push(certificate, r, Frame.Kind.CHECK_REVOCATION).certificate = certificate;
+    }
+  }
+
+  @Override
+  public void revocationFetchEnter(Object context, Object uri, boolean ocsp) {
+    HandshakeRecord r = currentRecord();
+    if (r != null) {
+      push(context, r, ocsp ? Frame.Kind.FETCH_OCSP : Frame.Kind.FETCH_CRL).url = uri;
+    }
+  }
+
+  @Override
+  public void revocationFetchExit(Object context, boolean network, Throwable thrown) {
+    ArrayList<Frame> stack = frames.get();
+    int top = stack.size() - 1;
+    if (top < 0 || stack.get(top).context != context) {
+      return; // not opened (no handshake on this thread): nothing to close
+    }
+    stack.get(top).cached = !network;
+    frameExit(context, null, thrown);
+  }
+
+  @Override
   public void frameExit(Object context, Object result, Throwable thrown) {
     ArrayList<Frame> stack = frames.get();
     int i = stack.size() - 1;
@@ -581,6 +608,22 @@ public final class HandshakeTracker implements HandshakeListener {
     Frame f = new Frame(r, context, kind, parent, now);
     stack.add(f);
     return f;
+  }
+
+  /**
+   * The handshake whose frame is innermost on this thread: revocation hooks get no handshake
+   * object, but run inside the trust manager call that the VALIDATE_CHAIN frame wraps, on the same
+   * thread.
+   */
+  private HandshakeRecord currentRecord() {
+    ArrayList<Frame> stack = frames.get();
+    for (int i = stack.size() - 1; i >= 0; i--) {
+      HandshakeRecord r = stack.get(i).record;
+      if (r != null) {
+        return r.isActive() ? r : null;
+      }
+    }
+    return null;
   }
 
   private Frame innermostFrame(HandshakeRecord r) {

@@ -41,7 +41,9 @@ class JdkCheckTest {
     Set<String> seen = new HashSet<>();
     for (JdkRow r : JdkModel.standard().rows) {
       assertTrue(seen.add(r.toString()), "listed twice: " + r);
-      assertTrue(List.of(SunJsse.PROVIDER, JavaBase.PROVIDER).contains(r.provider), r.provider);
+      assertTrue(
+          List.of(SunJsse.PROVIDER, CertPath.PROVIDER, JavaBase.PROVIDER).contains(r.provider),
+          r.provider);
       assertTrue(r.verifiedOn.contains(feature(Runtime.version())), r + ": " + r.verifiedOn);
     }
     System.out.println("JDK model rows per feature: " + perFeature + ", rows: " + seen.size());
