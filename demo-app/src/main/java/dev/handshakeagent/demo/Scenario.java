@@ -55,7 +55,6 @@ record Scenario(String name, String summary, Expectation expectation, Body body)
             "client-cert-missing",
             "the server requires a client certificate, the client has none (TLS 1.3: the client"
                 + " finishes, then its first read fails)",
-            // JDK 17.0.15: bad_certificate; 17.0.21 and 25: certificate_required.
             Expectation.failed("bad_certificate", "certificate_required"),
             lab ->
                 SocketTls.run(lab, server(lab).protocols("TLSv1.3").needClientAuth(), client(lab))),
@@ -67,7 +66,6 @@ record Scenario(String name, String summary, Expectation expectation, Body body)
         new Scenario(
             "expired-cert",
             "the server's certificate expired over a year ago",
-            // JDK 17.0.15: certificate_unknown; 17.0.21 and 25: certificate_expired.
             Expectation.failed("certificate_unknown", "certificate_expired"),
             lab -> SocketTls.run(lab, server(lab, DemoPki.Identity.EXPIRED), client(lab))),
         new Scenario(

@@ -59,7 +59,7 @@ class ExpectationTest {
   }
 
   @Test
-  void eachUpdatesNameOfARenamedAlertPasses() {
+  void eitherJdksNameOfARenamedAlertPasses() {
     Expectation e = Expectation.failed("certificate_unknown", "certificate_expired");
     for (String alert : new String[] {"certificate_unknown", "certificate_expired"}) {
       Expectation.Verdict v =
@@ -69,7 +69,11 @@ class ExpectationTest {
               handshakeException("Received fatal alert: " + alert));
       assertTrue(v.pass(), v.why());
     }
-    assertEquals("FAILED certificate_unknown|certificate_expired", e.describe());
+    String expected =
+        Runtime.version().feature() >= 25
+            ? "FAILED certificate_expired"
+            : "FAILED certificate_unknown";
+    assertEquals(expected, e.describe());
   }
 
   @Test
