@@ -174,10 +174,6 @@ public final class HandshakeRecord {
     return openFrames == 0 && end(now);
   }
 
-  synchronized boolean isHeld() {
-    return state == HELD;
-  }
-
   /** The held success stands (the peer accepted, closed, or did not answer in time). */
   synchronized boolean releaseHeld() {
     if (state != HELD) {
