@@ -29,7 +29,7 @@ class PackagedAgentBadConfigTest {
   static final String DURATION =
       "(accepted: a positive duration such as 500ms, 30s, 2m; a bare number is milliseconds)";
   static final String KEYS =
-      "(accepted keys: enabled, phases, abandon.timeout, slow.threshold, offered, console, otel.*)";
+      "(accepted keys: enabled, phases, abandon.timeout, slow.threshold, rejection.wait, offered, console, otel.*)";
 
   /** RESULT lines of the application without the agent, per JDK. */
   static final Map<String, List<String>> PLAIN = new ConcurrentHashMap<>();
