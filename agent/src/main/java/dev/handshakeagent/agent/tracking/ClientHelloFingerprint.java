@@ -184,11 +184,16 @@ final class ClientHelloFingerprint {
   }
 
   private static String hexList(List<Integer> values) {
-    StringJoiner j = new StringJoiner(",");
+    StringBuilder s = new StringBuilder(values.size() * 5);
     for (int v : values) {
-      j.add(String.format("%04x", v));
+      if (s.length() > 0) {
+        s.append(',');
+      }
+      for (int shift = 12; shift >= 0; shift -= 4) {
+        s.append(Character.forDigit((v >> shift) & 0xF, 16));
+      }
     }
-    return j.toString();
+    return s.toString();
   }
 
   private static String decimalList(List<Integer> values) {
