@@ -21,22 +21,15 @@ public class FullHandshake {
   @Param({"TLS13_EC", "TLS13_RSA", "TLS12_ECDHE_RSA", "MTLS13"})
   public Workload workload;
 
-  private Workload.Contexts contexts;
-  private EnginePair last;
+  private HandshakeLoop loop;
 
   @Setup
   public void setUp() throws Exception {
-    contexts = workload.contexts();
-    last = contexts.pair(null, -1, null);
-    last.handshake();
+    loop = new HandshakeLoop(workload, null, -1);
   }
 
   @Benchmark
   public Object handshake() throws Exception {
-    EnginePair pair = contexts.pair(null, -1, last);
-    pair.handshake();
-    pair.close();
-    last = pair;
-    return pair.client.getSession();
+    return loop.next();
   }
 }

@@ -140,24 +140,19 @@ final class Report {
         if (base == null || with == null) {
           continue;
         }
-        double rest = median(with, f -> f.get("cpu.other")) - median(base, f -> f.get("cpu.other"));
         line(
             "| "
                 + e.getKey()
                 + " | "
-                + f2(
-                    (median(with, f -> f.get("cpu.app")) - median(base, f -> f.get("cpu.app")))
-                        / 1000)
+                + f2(added(with, base, "cpu.app") / 1000)
                 + " | "
                 + f2(median(with, f -> f.get("cpu.agent")) / 1000)
                 + " | "
                 + f2(median(with, f -> f.get("cpu.export")) / 1000)
                 + " | "
-                + f2(rest / 1000)
+                + f2(added(with, base, "cpu.other") / 1000)
                 + " | "
-                + f2(
-                    (median(with, f -> f.get("alloc.app")) - median(base, f -> f.get("alloc.app")))
-                        / 1024)
+                + f2(added(with, base, "alloc.app") / 1024)
                 + " | "
                 + f2(median(with, f -> f.get("alloc.agent")) / 1024)
                 + " | "
@@ -338,6 +333,11 @@ final class Report {
 
   static double median(List<Compare.Fork> forks, ToDoubleFunction<Compare.Fork> f) {
     return median(forks.stream().mapToDouble(f).toArray());
+  }
+
+  /** The median of one measure with the agent minus its median without: what the agent added. */
+  private static double added(List<Compare.Fork> with, List<Compare.Fork> base, String measure) {
+    return median(with, f -> f.get(measure)) - median(base, f -> f.get(measure));
   }
 
   static double median(double[] v) {

@@ -33,34 +33,20 @@ public final class CertificateConsumerInstrumentation implements JdkInstrumentat
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
     if (type.getName().equals(SunJsse.T12_CERT_CONSUMER)) {
-      builder = Hooks.visit(builder, enabled, SunJsse.T12_SERVER_CERTS, T12TrustAdvice.class);
-      return Hooks.visit(builder, enabled, SunJsse.T12_CLIENT_CERTS, T12TrustAdvice.class);
+      builder = Hooks.visit(builder, enabled, SunJsse.T12_SERVER_CERTS, TrustAdvice.class);
+      return Hooks.visit(builder, enabled, SunJsse.T12_CLIENT_CERTS, TrustAdvice.class);
     }
-    builder = Hooks.visit(builder, enabled, SunJsse.T13_SERVER_CERTS, T13TrustAdvice.class);
-    return Hooks.visit(builder, enabled, SunJsse.T13_CLIENT_CERTS, T13TrustAdvice.class);
-  }
-
-  /** TLS 1.2: the chain is the second argument. */
-  public static final class T12TrustAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(0) Object handshakeContext) {
-      HandshakeBridge.trustCheckEnter(handshakeContext);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(
-        @Advice.Argument(0) Object handshakeContext,
-        @Advice.Argument(1) Object chain,
-        @Advice.Thrown Throwable thrown) {
-      HandshakeBridge.frameExit(handshakeContext, chain, thrown);
-    }
+    builder = Hooks.visit(builder, enabled, SunJsse.T13_SERVER_CERTS, TrustAdvice.class);
+    return Hooks.visit(builder, enabled, SunJsse.T13_CLIENT_CERTS, TrustAdvice.class);
   }
 
   /**
-   * TLS 1.3: the chain is the return value; when validation throws, the raw certificate entries
-   * (second argument) are passed instead so the rejected chain can still be reported.
+   * Both versions: TLS 1.2's methods return nothing and take the chain as second argument (the
+   * dynamically typed return is then null); TLS 1.3's return the chain and take the raw certificate
+   * entries as second argument, passed instead when validation throws so the rejected chain can
+   * still be reported.
    */
-  public static final class T13TrustAdvice {
+  public static final class TrustAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.Argument(0) Object handshakeContext) {
       HandshakeBridge.trustCheckEnter(handshakeContext);
@@ -69,10 +55,10 @@ public final class CertificateConsumerInstrumentation implements JdkInstrumentat
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
         @Advice.Argument(0) Object handshakeContext,
-        @Advice.Argument(1) Object entries,
+        @Advice.Argument(1) Object chainOrEntries,
         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object chain,
         @Advice.Thrown Throwable thrown) {
-      HandshakeBridge.frameExit(handshakeContext, chain != null ? chain : entries, thrown);
+      HandshakeBridge.frameExit(handshakeContext, chain != null ? chain : chainOrEntries, thrown);
     }
   }
 }

@@ -58,66 +58,96 @@ final class Attacher {
   }
 
   int attach(long pid, String options) {
-    String jar = agentJar();
-    if (jar == null) {
-      return 1;
-    }
-    VirtualMachine vm = connect(pid);
-    if (vm == null) {
-      return 1;
-    }
-    try {
-      Properties p = vm.getSystemProperties();
-      int java = majorVersion(p.getProperty("java.specification.version"));
-      if (java < MIN_JAVA) {
-        err.println(
-            "handshake-agent: pid "
-                + pid
-                + " runs Java "
-                + p.getProperty("java.specification.version")
-                + "; the agent needs Java "
-                + MIN_JAVA
-                + " or newer");
-        return 1;
-      }
-      String status = p.getProperty(AgentInstaller.STATUS_PROPERTY, "");
-      if (status.startsWith("attached")) {
-        out.println(
-            "handshake-agent is already attached to pid "
-                + pid
-                + " ("
-                + status
-                + "); nothing done");
-        return 0;
-      }
-      vm.loadAgent(jar, options.isEmpty() ? null : options);
-      status = vm.getSystemProperties().getProperty(AgentInstaller.STATUS_PROPERTY, "");
-      if (!status.startsWith("attached")) {
-        err.println(
-            "handshake-agent: loaded into pid "
-                + pid
-                + " but it did not start; its reason is"
-                + " on that JVM's stderr");
-        return 1;
-      }
-      out.println(
-          "attached handshake-agent "
-              + AgentInstaller.version()
-              + " to pid "
-              + pid
-              + " (Java "
-              + java
-              + ")");
-      return 0;
-    } catch (AgentLoadException | AgentInitializationException | IOException e) {
-      err.println("handshake-agent: could not load the agent into pid " + pid + ": " + e);
-      return 1;
-    } finally {
-      detachQuietly(vm);
-    }
+    return inTarget(
+        pid,
+        "could not load the agent into pid",
+        (jar, vm) -> {
+          Properties p = vm.getSystemProperties();
+          int java = majorVersion(p.getProperty("java.specification.version"));
+          if (java < MIN_JAVA) {
+            err.println(
+                "handshake-agent: pid "
+                    + pid
+                    + " runs Java "
+                    + p.getProperty("java.specification.version")
+                    + "; the agent needs Java "
+                    + MIN_JAVA
+                    + " or newer");
+            return 1;
+          }
+          String status = p.getProperty(AgentInstaller.STATUS_PROPERTY, "");
+          if (status.startsWith("attached")) {
+            out.println(
+                "handshake-agent is already attached to pid "
+                    + pid
+                    + " ("
+                    + status
+                    + "); nothing done");
+            return 0;
+          }
+          vm.loadAgent(jar, options.isEmpty() ? null : options);
+          status = vm.getSystemProperties().getProperty(AgentInstaller.STATUS_PROPERTY, "");
+          if (!status.startsWith("attached")) {
+            err.println(
+                "handshake-agent: loaded into pid "
+                    + pid
+                    + " but it did not start; its reason is"
+                    + " on that JVM's stderr");
+            return 1;
+          }
+          out.println(
+              "attached handshake-agent "
+                  + AgentInstaller.version()
+                  + " to pid "
+                  + pid
+                  + " (Java "
+                  + java
+                  + ")");
+          return 0;
+        });
   }
 
   int detach(long pid) {
+    return inTarget(
+        pid,
+        "could not detach from pid",
+        (jar, vm) -> {
+          String status = vm.getSystemProperties().getProperty(AgentInstaller.STATUS_PROPERTY, "");
+          if (!status.startsWith("attached")) {
+            out.println("handshake-agent is not attached to pid " + pid + "; nothing done");
+            return 0;
+          }
+          vm.loadAgent(jar, AgentInstaller.DETACH);
+          status = vm.getSystemProperties().getProperty(AgentInstaller.STATUS_PROPERTY, "");
+          if (!status.equals("detached")) {
+            err.println(
+                "handshake-agent: detach from pid "
+                    + pid
+                    + " did not complete (status "
+                    + status
+                    + "); see that JVM's stderr");
+            return 1;
+          }
+          out.println(
+              "detached handshake-agent from pid "
+                  + pid
+                  + ": instrumentation removed, pending spans flushed");
+          return 0;
+        });
+  }
+
+  /** What attach and detach do once connected to the target, with the agent's jar at hand. */
+  private interface InTarget {
+    int run(String jar, VirtualMachine vm)
+        throws AgentLoadException, AgentInitializationException, IOException;
+  }
+
+  /**
+   * Finds the agent's jar and connects to {@code pid} (or prints why not and returns 1), runs
+   * {@code action}, says {@code failure} when loading the agent fails, and always lets the target
+   * go.
+   */
+  private int inTarget(long pid, String failure, InTarget action) {
     String jar = agentJar();
     if (jar == null) {
       return 1;
@@ -127,29 +157,9 @@ final class Attacher {
       return 1;
     }
     try {
-      String status = vm.getSystemProperties().getProperty(AgentInstaller.STATUS_PROPERTY, "");
-      if (!status.startsWith("attached")) {
-        out.println("handshake-agent is not attached to pid " + pid + "; nothing done");
-        return 0;
-      }
-      vm.loadAgent(jar, AgentInstaller.DETACH);
-      status = vm.getSystemProperties().getProperty(AgentInstaller.STATUS_PROPERTY, "");
-      if (!status.equals("detached")) {
-        err.println(
-            "handshake-agent: detach from pid "
-                + pid
-                + " did not complete (status "
-                + status
-                + "); see that JVM's stderr");
-        return 1;
-      }
-      out.println(
-          "detached handshake-agent from pid "
-              + pid
-              + ": instrumentation removed, pending spans flushed");
-      return 0;
+      return action.run(jar, vm);
     } catch (AgentLoadException | AgentInitializationException | IOException e) {
-      err.println("handshake-agent: could not detach from pid " + pid + ": " + e);
+      err.println("handshake-agent: " + failure + " " + pid + ": " + e);
       return 1;
     } finally {
       detachQuietly(vm);

@@ -224,22 +224,22 @@ final class HandshakeSpans {
     put(b, TLS_NEXT_PROTOCOL, f.applicationProtocol);
     X509Certificate[] serverChain = r.isClient() ? f.peerChain : f.localChain;
     X509Certificate[] clientChain = r.isClient() ? f.localChain : f.peerChain;
-    if (serverChain != null) {
-      CertificateFields c = CertificateFields.of(serverChain[0]);
-      b.setAttribute(TLS_SERVER_SUBJECT, c.subject);
-      b.setAttribute(TLS_SERVER_ISSUER, c.issuer);
-      b.setAttribute(TLS_SERVER_NOT_BEFORE, c.notBefore);
-      b.setAttribute(TLS_SERVER_NOT_AFTER, c.notAfter);
-      put(b, TLS_SERVER_HASH_SHA256, c.sha256);
-    }
-    if (clientChain != null) {
-      CertificateFields c = CertificateFields.of(clientChain[0]);
-      b.setAttribute(TLS_CLIENT_SUBJECT, c.subject);
-      b.setAttribute(TLS_CLIENT_ISSUER, c.issuer);
-      b.setAttribute(TLS_CLIENT_NOT_BEFORE, c.notBefore);
-      b.setAttribute(TLS_CLIENT_NOT_AFTER, c.notAfter);
-      put(b, TLS_CLIENT_HASH_SHA256, c.sha256);
-    }
+    putCertificate(
+        b,
+        serverChain,
+        TLS_SERVER_SUBJECT,
+        TLS_SERVER_ISSUER,
+        TLS_SERVER_NOT_BEFORE,
+        TLS_SERVER_NOT_AFTER,
+        TLS_SERVER_HASH_SHA256);
+    putCertificate(
+        b,
+        clientChain,
+        TLS_CLIENT_SUBJECT,
+        TLS_CLIENT_ISSUER,
+        TLS_CLIENT_NOT_BEFORE,
+        TLS_CLIENT_NOT_AFTER,
+        TLS_CLIENT_HASH_SHA256);
     put(b, CLIENT_AUTH, HandshakeValues.clientAuth(r, f));
     b.setAttribute(HELLO_RETRY, HandshakeValues.helloRetry(r));
     // Peer and addresses: from fields and socket getters only, never a reverse DNS lookup.
@@ -311,6 +311,26 @@ final class HandshakeSpans {
     if (value != null) {
       b.setAttribute(key, value);
     }
+  }
+
+  /** The leaf of one side's chain, when there is one, under that side's keys. */
+  private static void putCertificate(
+      SpanBuilder b,
+      X509Certificate[] chain,
+      AttributeKey<String> subject,
+      AttributeKey<String> issuer,
+      AttributeKey<String> notBefore,
+      AttributeKey<String> notAfter,
+      AttributeKey<String> sha256) {
+    if (chain == null) {
+      return;
+    }
+    CertificateFields c = CertificateFields.of(chain[0]);
+    b.setAttribute(subject, c.subject);
+    b.setAttribute(issuer, c.issuer);
+    b.setAttribute(notBefore, c.notBefore);
+    b.setAttribute(notAfter, c.notAfter);
+    put(b, sha256, c.sha256);
   }
 
   /** Bounded: at most MAX_LIST entries (the last says how many were left out), 64 chars each. */

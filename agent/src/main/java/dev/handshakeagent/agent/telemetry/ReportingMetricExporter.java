@@ -13,26 +13,17 @@ import java.util.Collection;
  * Wraps the OTLP metric exporter so that failing metric exports are said in one line at most once a
  * minute, like spans (the SDK's own java.util.logging records are switched off).
  */
-final class ReportingMetricExporter implements MetricExporter {
+final class ReportingMetricExporter extends ReportingExporter implements MetricExporter {
   private final MetricExporter delegate;
-  private final String endpoint;
-  private final ExportReport report;
 
   ReportingMetricExporter(MetricExporter delegate, String endpoint, ExportReport report) {
+    super(delegate, delegate::flush, delegate::shutdown, endpoint, report);
     this.delegate = delegate;
-    this.endpoint = endpoint;
-    this.report = report;
   }
 
   @Override
   public CompletableResultCode export(Collection<MetricData> metrics) {
-    CompletableResultCode result = delegate.export(metrics);
-    try {
-      report.metricsExported(result, endpoint);
-    } catch (Throwable ignored) {
-      // the report must never disturb the export
-    }
-    return result;
+    return reported(delegate.export(metrics), r -> report.metricsExported(r, endpoint));
   }
 
   @Override
@@ -48,20 +39,5 @@ final class ReportingMetricExporter implements MetricExporter {
   @Override
   public MemoryMode getMemoryMode() {
     return delegate.getMemoryMode();
-  }
-
-  @Override
-  public CompletableResultCode flush() {
-    return delegate.flush();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    return delegate.shutdown();
-  }
-
-  @Override
-  public String toString() {
-    return "Reporting{" + delegate + "}";
   }
 }
