@@ -1,5 +1,7 @@
 package dev.handshakeagent.bench;
 
+import dev.handshakeagent.testsupport.KeytoolPki;
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +14,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,7 +96,14 @@ public final class Compare {
   private final Map<String, String> options;
   private final Path outDir;
   private final String java;
-  private final Path benchJar;
+
+  /**
+   * Class path of the start-up and memory child JVMs: the benchmarks' own classes and the shared
+   * test PKI. One jar when run from the shaded {@code benchmarks.jar}; two entries when run from
+   * the module's classes (the smoke test under failsafe).
+   */
+  private final String benchClassPath;
+
   private final Path agentJar;
   private final Path pkiDir;
   private final DiscardingReceiver receiver;
@@ -109,7 +120,7 @@ public final class Compare {
         jvm != null
             ? Paths.get(jvm, "bin", "java").toString()
             : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    this.benchJar = jarOf(Compare.class);
+    this.benchClassPath = classPath(Compare.class, KeytoolPki.class);
     this.agentJar =
         Paths.get(options.getOrDefault("agent", "agent/target/handshake-agent.jar"))
             .toAbsolutePath();
@@ -482,7 +493,7 @@ public final class Compare {
     cmd.add(java);
     cmd.add("-Dbench.pki=" + pkiDir);
     cmd.addAll(c.jvmArgs);
-    cmd.addAll(List.of("-cp", benchJar.toString(), StartupMain.class.getName()));
+    cmd.addAll(List.of("-cp", benchClassPath, StartupMain.class.getName()));
     Path err = outDir.resolve("startup-" + c.name + ".err");
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
@@ -517,7 +528,7 @@ public final class Compare {
   private List<long[]> memoryRun(Config c, int n) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Dbench.pki=" + pkiDir));
     cmd.addAll(c.jvmArgs);
-    cmd.addAll(List.of("-cp", benchJar.toString(), MemoryMain.class.getName(), String.valueOf(n)));
+    cmd.addAll(List.of("-cp", benchClassPath, MemoryMain.class.getName(), String.valueOf(n)));
     Path log = outDir.resolve("memory-" + c.name + ".log");
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -542,6 +553,15 @@ public final class Compare {
 
   private static Path jarOf(Class<?> c) throws Exception {
     return Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+
+  /** The distinct jars or class folders the given classes were loaded from, as a class path. */
+  private static String classPath(Class<?>... classes) throws Exception {
+    Set<String> entries = new LinkedHashSet<>();
+    for (Class<?> c : classes) {
+      entries.add(jarOf(c).toString());
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   Map<String, Map<String, List<Fork>>> results() {
