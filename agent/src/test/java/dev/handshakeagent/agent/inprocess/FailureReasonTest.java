@@ -51,6 +51,18 @@ class FailureReasonTest {
     return TlsRun.engines(server, client, ENGINE_PORT.incrementAndGet(), Scenario.delegatedTasks());
   }
 
+  /**
+   * A TLS 1.2 engine pair whose RSA server requires a client certificate; {@code client} is one.
+   */
+  static ScenarioSpans tls12EnginesRequiringClientCertificate(TlsConfig client) throws Exception {
+    return ScenarioSpans.run(
+        () ->
+            List.of(
+                engines(
+                    TlsConfig.server(TestPki.Server.RSA).protocols("TLSv1.2").needClientAuth(),
+                    client)));
+  }
+
   @Test
   void notYetValidServerCertificate() throws Exception {
     ScenarioSpans o =
@@ -85,12 +97,8 @@ class FailureReasonTest {
   @Test
   void clientCertificateRejectedTls12() throws Exception {
     ScenarioSpans o =
-        ScenarioSpans.run(
-            () ->
-                List.of(
-                    engines(
-                        TlsConfig.server(TestPki.Server.RSA).protocols("TLSv1.2").needClientAuth(),
-                        TlsConfig.clientPresenting(TestPki.Server.UNTRUSTED))));
+        tls12EnginesRequiringClientCertificate(
+            TlsConfig.clientPresenting(TestPki.Server.UNTRUSTED));
     SpanData server = o.server();
     SpanData client = o.client();
     assertEquals("untrusted_certificate", reason(server), server.getAttributes().toString());
@@ -128,13 +136,7 @@ class FailureReasonTest {
   /** Over engines the TLS 1.2 client reads the server's alert every time: missing on both sides. */
   @Test
   void clientCertificateMissingTls12BothSides() throws Exception {
-    ScenarioSpans o =
-        ScenarioSpans.run(
-            () ->
-                List.of(
-                    engines(
-                        TlsConfig.server(TestPki.Server.RSA).protocols("TLSv1.2").needClientAuth(),
-                        TlsConfig.client(false))));
+    ScenarioSpans o = tls12EnginesRequiringClientCertificate(TlsConfig.client(false));
     for (SpanData root : List.of(o.client(), o.server())) {
       assertEquals("client_certificate_missing", reason(root), root.getAttributes().toString());
       KnownAlerts.assertKnown(

@@ -64,43 +64,44 @@ class JdkCheckTest {
 
   @Test
   void renamedFieldSwitchesOffEveryFeatureThatNeedsIt() {
-    JdkRow renamed = SunJsse.TC_CLOSE_REASON.renamed("closeCause");
-    JdkCheck check = mutated(SunJsse.TC_CLOSE_REASON, renamed);
-    assertEquals(List.of(renamed), check.failed);
-    assertEquals(allBut(Feature.FAILURE, Feature.CLOSE), check.enabled);
+    assertOnlyFailedRow(
+        SunJsse.TC_CLOSE_REASON,
+        SunJsse.TC_CLOSE_REASON.renamed("closeCause"),
+        Feature.FAILURE,
+        Feature.CLOSE);
   }
 
   @Test
   void missingMethodSwitchesOffItsFeature() {
-    JdkRow gone = SunJsse.T13_SERVER_CERTS.renamed("checkServerCertificates");
-    JdkCheck check = mutated(SunJsse.T13_SERVER_CERTS, gone);
-    assertEquals(List.of(gone), check.failed);
-    assertEquals(allBut(Feature.TRUST), check.enabled);
+    assertOnlyFailedRow(
+        SunJsse.T13_SERVER_CERTS,
+        SunJsse.T13_SERVER_CERTS.renamed("checkServerCertificates"),
+        Feature.TRUST);
   }
 
   @Test
   void changedMethodDescriptorSwitchesOffItsFeature() {
     // nameOf(int) exists, but returns a String, not an Object.
-    JdkRow changed = SunJsse.NAMED_GROUP_NAME_OF.withDescriptor("(I)Ljava/lang/Object;");
-    JdkCheck check = mutated(SunJsse.NAMED_GROUP_NAME_OF, changed);
-    assertEquals(List.of(changed), check.failed);
-    assertEquals(allBut(Feature.OFFERED), check.enabled);
+    assertOnlyFailedRow(
+        SunJsse.NAMED_GROUP_NAME_OF,
+        SunJsse.NAMED_GROUP_NAME_OF.withDescriptor("(I)Ljava/lang/Object;"),
+        Feature.OFFERED);
   }
 
   @Test
   void changedFieldTypeSwitchesOffItsFeature() {
-    JdkRow changed = SunJsse.HC_APPLICATION_PROTOCOL.withDescriptor("[B");
-    JdkCheck check = mutated(SunJsse.HC_APPLICATION_PROTOCOL, changed);
-    assertEquals(List.of(changed), check.failed);
-    assertEquals(allBut(Feature.ALPN), check.enabled);
+    assertOnlyFailedRow(
+        SunJsse.HC_APPLICATION_PROTOCOL,
+        SunJsse.HC_APPLICATION_PROTOCOL.withDescriptor("[B"),
+        Feature.ALPN);
   }
 
   @Test
   void missingStringSwitchesOffItsFeature() {
-    JdkRow reworded = SunJsse.NO_CIPHER_SUITES_IN_COMMON.renamed("no cipher suite in common");
-    JdkCheck check = mutated(SunJsse.NO_CIPHER_SUITES_IN_COMMON, reworded);
-    assertEquals(List.of(reworded), check.failed);
-    assertEquals(allBut(Feature.DIAGNOSIS), check.enabled);
+    assertOnlyFailedRow(
+        SunJsse.NO_CIPHER_SUITES_IN_COMMON,
+        SunJsse.NO_CIPHER_SUITES_IN_COMMON.renamed("no cipher suite in common"),
+        Feature.DIAGNOSIS);
   }
 
   @Test
@@ -196,6 +197,17 @@ class JdkCheckTest {
       neverLoadedInitialised = true;
       System.out.println("initialised");
     }
+  }
+
+  /**
+   * The model with {@code row} replaced by {@code changed}: exactly that row fails, and exactly the
+   * features {@code off} are switched off.
+   */
+  private static void assertOnlyFailedRow(
+      JdkRow row, JdkRow changed, Feature first, Feature... off) {
+    JdkCheck check = mutated(row, changed);
+    assertEquals(List.of(changed), check.failed);
+    assertEquals(allBut(first, off), check.enabled);
   }
 
   private static JdkCheck mutated(JdkRow row, JdkRow replacement) {

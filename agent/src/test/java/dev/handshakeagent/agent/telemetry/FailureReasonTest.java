@@ -1,10 +1,15 @@
 package dev.handshakeagent.agent.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
@@ -12,8 +17,12 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.PKIXReason;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -289,6 +298,26 @@ class FailureReasonTest {
         FailureReason.OTHER,
         assertTimeoutPreemptively(
             Duration.ofSeconds(5), () -> FailureReason.classify(local(true, "internal_error", a))));
+  }
+
+  /**
+   * prometheus/alerts.yml (the demo's and the README's rules) alerts by cause only on values of
+   * this set. Checked here, where the set lives, rather than in the demo's DeploymentFilesTest.
+   */
+  @Test
+  void theAlertRulesNameOnlyValuesOfTheSet() throws IOException {
+    String rules = Files.readString(Path.of("..", "prometheus", "alerts.yml"));
+    Matcher reasons = Pattern.compile("handshake_failure_reason=~?\"([^\"]*)\"").matcher(rules);
+    List<String> used = new ArrayList<>();
+    while (reasons.find()) {
+      used.addAll(List.of(reasons.group(1).split("\\|")));
+    }
+    assertFalse(used.isEmpty(), "some rule alerts by handshake_failure_reason");
+    Set<String> known =
+        Arrays.stream(FailureReason.values()).map(r -> r.value).collect(Collectors.toSet());
+    for (String reason : used) {
+      assertTrue(known.contains(reason), "no such handshake.failure_reason: " + reason);
+    }
   }
 
   /** The documented set: a new value needs the README, the alerts and the dashboards updated. */

@@ -1,13 +1,19 @@
 package dev.handshakeagent.agent.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Small queries over exported spans: roots by role, phase names in start order, children. */
+/**
+ * Small queries over exported spans: roots by role, phase names in start order, children; and the
+ * shape of a client root the server rejected after the client's Finished.
+ */
 public final class Traces {
   private Traces() {}
 
@@ -30,6 +36,26 @@ public final class Traces {
           "expected exactly one " + role + " root span, got " + r.size() + ": " + names(spans));
     }
     return r.get(0);
+  }
+
+  /**
+   * {@code root} is a TLS 1.3 client root that a server asking for a client certificate rejected
+   * after the client's Finished: failed, with {@code alert} received from the peer.
+   */
+  public static void assertRejectedAfterFinished(SpanData root, String alert, String context) {
+    assertEquals(StatusCode.ERROR, root.getStatus().getStatusCode(), context);
+    assertEquals(
+        false, root.getAttributes().get(AttributeKey.booleanKey("tls.established")), context);
+    assertEquals(alert, str(root, "error.type"), context);
+    assertEquals(alert, str(root, "handshake.alert"), context);
+    assertEquals("peer", str(root, "handshake.alert.origin"), context);
+    assertEquals("receive alert", str(root, "handshake.failed_phase"), context);
+    assertEquals("1.3", str(root, "tls.protocol.version"), context);
+    assertEquals("requested", str(root, "handshake.client_auth"), context);
+  }
+
+  private static String str(SpanData s, String key) {
+    return s.getAttributes().get(AttributeKey.stringKey(key));
   }
 
   public static List<SpanData> roots(List<SpanData> spans, String role) {
