@@ -3,6 +3,7 @@ package dev.handshakeagent.agent.inprocess;
 import static dev.handshakeagent.agent.inprocess.ScenarioSpans.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.handshakeagent.agent.AgentRuntime;
 import dev.handshakeagent.agent.testing.InProcessAgent;
 import dev.handshakeagent.agent.testing.KnownAlerts;
 import dev.handshakeagent.agent.testing.Scenario;
@@ -149,25 +150,16 @@ class FailureReasonTest {
   /** The duration histogram carries the reason on failures only, with the spans' values. */
   @Test
   void durationMetricCountsFailuresByReason() throws Exception {
-    ScenarioSpans.agent();
-    InProcessAgent.reset();
+    AgentRuntime agent = ScenarioSpans.agent();
+    // The histogram is cumulative since install, and an earlier test's side may still be ending
+    // (a reset racing an alert decides its reason): count what these three scenarios add.
+    awaitNoActiveHandshake(agent);
+    Map<String, Long> before = failuresByReason();
     Scenario.TLS13_SOCKET_RSA.run();
     Scenario.UNTRUSTED_ENGINE.run();
     Scenario.PROTOCOL_MISMATCH.run();
-    List<HistogramPointData> points =
-        List.copyOf(
-            HandshakeMetricsTest.metric(InProcessAgent.metrics(), "tls.handshake.duration")
-                .getHistogramData()
-                .getPoints());
-    Map<String, Long> byReason =
-        points.stream()
-            .filter(p -> p.getAttributes().get(REASON) != null)
-            .collect(
-                Collectors.groupingBy(
-                    p -> p.getAttributes().get(ROLE) + " " + p.getAttributes().get(REASON),
-                    Collectors.summingLong(HistogramPointData::getCount)));
-    // Exact counts for these series; a late end of an earlier test's timing-dependent side may add
-    // other series, which this does not judge.
+    awaitNoActiveHandshake(agent);
+    Map<String, Long> after = failuresByReason();
     Map<String, Long> expected =
         Map.of(
             "client untrusted_certificate", 1L,
@@ -175,11 +167,36 @@ class FailureReasonTest {
             "client protocol_version_mismatch", 1L,
             "server protocol_version_mismatch", 1L);
     for (Map.Entry<String, Long> e : expected.entrySet()) {
-      assertEquals(e.getValue(), byReason.get(e.getKey()), e.getKey() + " in " + byReason);
+      long added = after.getOrDefault(e.getKey(), 0L) - before.getOrDefault(e.getKey(), 0L);
+      assertEquals(e.getValue(), added, e.getKey() + " in " + after + ", before: " + before);
     }
-    for (HistogramPointData p : points) {
+    for (HistogramPointData p : durationPoints()) {
       boolean failed = p.getAttributes().get(HandshakeMetricsTest.ERROR) != null;
       assertEquals(failed, p.getAttributes().get(REASON) != null, p.getAttributes().toString());
     }
+  }
+
+  private static List<HistogramPointData> durationPoints() {
+    return List.copyOf(
+        HandshakeMetricsTest.metric(InProcessAgent.metrics(), "tls.handshake.duration")
+            .getHistogramData()
+            .getPoints());
+  }
+
+  /** Failed handshakes counted so far, by "role reason". */
+  private static Map<String, Long> failuresByReason() {
+    return durationPoints().stream()
+        .filter(p -> p.getAttributes().get(REASON) != null)
+        .collect(
+            Collectors.groupingBy(
+                p -> p.getAttributes().get(ROLE) + " " + p.getAttributes().get(REASON),
+                Collectors.summingLong(HistogramPointData::getCount)));
+  }
+
+  private static void awaitNoActiveHandshake(AgentRuntime agent) throws InterruptedException {
+    for (int i = 0; i < 200 && agent.tracker.activeHandshakes() > 0; i++) {
+      Thread.sleep(25);
+    }
+    assertEquals(0, agent.tracker.activeHandshakes(), "handshakes still open");
   }
 }
