@@ -264,6 +264,13 @@ public final class SunJsse {
           "()V",
           "hook: outbound message serialized, bytes still buffered (the client's own client_hello)",
           Feature.FINGERPRINT);
+  public static final JdkRow CLIENT_HELLO =
+      field(
+          SSL_HANDSHAKE,
+          "CLIENT_HELLO",
+          "Lsun/security/ssl/SSLHandshake;",
+          "tells the client's own client_hello among the messages written",
+          Feature.FINGERPRINT);
   public static final JdkRow HC_HANDSHAKE_OUTPUT =
       field(
           HANDSHAKE_CONTEXT,
@@ -655,6 +662,7 @@ public final class SunJsse {
         MSG_HANDSHAKE_TYPE,
         HC_HANDSHAKE_OUTPUT,
         OUT_STREAM_COMPLETE,
+        CLIENT_HELLO,
         CCS_PRODUCER,
         KEY_UPDATE_PRODUCER,
         CHANGE_CIPHER_SPEC,

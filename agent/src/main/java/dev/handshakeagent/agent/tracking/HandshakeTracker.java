@@ -362,7 +362,7 @@ public final class HandshakeTracker implements HandshakeListener {
     Frame top = stack.get(stack.size() - 1);
     HandshakeRecord r = top.record;
     // Only this client's own client_hello: messageWritten named the frame just before.
-    if (r == null || !r.client || !"CLIENT_HELLO".equals(top.jdkMessageName)) {
+    if (r == null || !r.client || !SunJsse.CLIENT_HELLO.name.equals(top.jdkMessageName)) {
       return;
     }
     JsseAccess j = jsse.get();
