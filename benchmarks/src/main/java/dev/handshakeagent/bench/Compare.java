@@ -188,8 +188,8 @@ public final class Compare {
     return String.join(
         "\n",
         "usage: java -jar benchmarks/target/benchmarks.jar [--variants=agent,...] [--rounds=N] ...",
-        "  --variants=LIST      compared with 'none' (no agent): agent, agent-nophases,"
-            + " agent-nooffered, debug, jfr"
+        "  --variants=LIST      compared with 'none' (no agent): agent, agent-sampled,"
+            + " agent-nophases, agent-nooffered, debug, jfr"
             + " (default agent)",
         "  --rounds=N           forks per configuration and workload, interleaved (default 3)",
         "  --warmup=MS          warm-up per fork: 2 iterations of MS ms (default 2000)",
@@ -244,6 +244,15 @@ public final class Compare {
         np.add("-Dhandshake.phases=false");
         return new Config(
             name, "handshake-agent with phase spans off (handshake.phases=false)", np);
+      case "agent-sampled":
+        List<String> sampled = new ArrayList<>(agent);
+        sampled.add("-Dotel.traces.sampler=traceidratio");
+        sampled.add("-Dotel.traces.sampler.arg=0.01");
+        return new Config(
+            name,
+            "handshake-agent as in production: 1% of traces sampled (traceidratio 0.01), failed and"
+                + " slow handshakes still exported whole, metrics on",
+            sampled);
       case "agent-nooffered":
         List<String> no = new ArrayList<>(agent);
         no.add("-Dhandshake.offered=false");
@@ -269,7 +278,8 @@ public final class Compare {
         throw new IllegalArgumentException(
             "invalid value '"
                 + name
-                + "' in --variants (accepted: agent, agent-nophases, agent-nooffered, debug, jfr)");
+                + "' in --variants (accepted: agent, agent-sampled, agent-nophases, agent-nooffered, debug,"
+                + " jfr)");
     }
   }
 
