@@ -182,6 +182,7 @@ public final class Compare {
           "report",
           "quick",
           "memory",
+          "before",
           "from");
 
   static String usage() {
@@ -204,6 +205,8 @@ public final class Compare {
         "  --memory=N           also N handshakes in a row per configuration, heap and the agent's"
             + " objects after GC at 5 checkpoints (default 0: skipped)",
         "  --quick              smoke run: 1 round, 1 iteration of 100 ms, no warm-up",
+        "  --before=JAR         also every agent variant with this jar (NAME-before), side by"
+            + " side",
         "  --from=RAW_TSV       no run: the report of an earlier run from its OUT_DIR/raw.tsv");
   }
 
@@ -224,10 +227,24 @@ public final class Compare {
         "invalid value '" + v + "' for --" + key + " (accepted: a number >= 0)");
   }
 
+  /**
+   * A configuration by name; {@code NAME-before} is the agent configuration NAME run with the jar
+   * of {@code --before} (an earlier build), so a change is measured side by side in one run.
+   */
   private Config config(String name) {
+    String before = options.get("before");
+    if (name.endsWith("-before") && name.startsWith("agent")) {
+      String jar = before == null ? "the earlier build's jar" : before;
+      Config c = config(name.substring(0, name.length() - "-before".length()), jar);
+      return new Config(name, c.description + "; with " + jar, c.jvmArgs);
+    }
+    return config(name, agentJar.toString());
+  }
+
+  private Config config(String name, String jar) {
     List<String> agent =
         List.of(
-            "-javaagent:" + agentJar,
+            "-javaagent:" + Paths.get(jar).toAbsolutePath(),
             "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
             "-Dotel.service.name=handshake-bench");
     switch (name) {
@@ -363,6 +380,9 @@ public final class Compare {
     configs.add(config("none"));
     for (String v : options.getOrDefault("variants", "agent").split(",")) {
       configs.add(config(v.trim()));
+      if (options.containsKey("before") && v.trim().startsWith("agent")) {
+        configs.add(config(v.trim() + "-before"));
+      }
     }
     int rounds = quick ? 1 : intOption("rounds", 3);
     Pattern only = Pattern.compile(options.getOrDefault("only", ".*"));

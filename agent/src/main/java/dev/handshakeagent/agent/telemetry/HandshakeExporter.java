@@ -268,11 +268,12 @@ public final class HandshakeExporter implements HandshakeSink {
     if (item instanceof HandshakeRecord) {
       HandshakeRecord r = (HandshakeRecord) item;
       try {
-        HandshakeFacts f = tracker.facts(r);
+        HandshakeFacts f = tracker.coreFacts(r);
         if (f != null) {
           metrics.record(r, f);
-          r.exportedRoot = spans.export(r, f);
+          r.exportedRoot = spans.export(r, f, () -> tracker.detailFacts(r, f));
           if (console != null) {
+            tracker.detailFacts(r, f);
             console.show(r, f);
           }
         }

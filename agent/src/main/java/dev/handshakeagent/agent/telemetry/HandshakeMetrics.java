@@ -15,9 +15,11 @@ import io.opentelemetry.api.metrics.Meter;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -72,6 +74,34 @@ final class HandshakeMetrics {
   }
 
   void record(HandshakeRecord r, HandshakeFacts f) {
+    String server = r.isClient() ? HandshakeValues.serverAddress(r, f) : null;
+    Attributes attributes =
+        r.outcome() == HandshakeRecord.Outcome.SUCCEEDED
+            ? successAttributes(r.isClient(), f.protocol, f.cipherSuite, server)
+            : attributes(r, f, server);
+    duration.record((r.endNanos() - r.startNanos()) / 1e9, attributes);
+    X509Certificate local = leaf(f.localChain);
+    if (local != null && local != lastLocal) {
+      see(local, "local");
+      lastLocal = local;
+    }
+    X509Certificate peer = leaf(f.peerChain);
+    if (peer != null && peer != lastPeer) {
+      see(peer, "peer");
+      lastPeer = peer;
+    }
+  }
+
+  /** The leaves seen last: most handshakes repeat them (the same objects), and are skipped. */
+  private X509Certificate lastLocal;
+
+  private X509Certificate lastPeer;
+
+  private static X509Certificate leaf(X509Certificate[] chain) {
+    return chain == null || chain.length == 0 ? null : chain[0];
+  }
+
+  private Attributes attributes(HandshakeRecord r, HandshakeFacts f, String server) {
     AttributesBuilder a = Attributes.builder();
     a.put(HandshakeSemconv.ROLE, HandshakeValues.role(r));
     if (f.protocol != null) {
@@ -84,15 +114,77 @@ final class HandshakeMetrics {
       a.put(HandshakeSemconv.ERROR_TYPE, HandshakeValues.errorType(r, f));
       a.put(HandshakeSemconv.FAILURE_REASON, FailureReason.of(r, f).value);
     }
-    if (r.isClient()) {
-      String server = HandshakeValues.serverAddress(r, f);
-      if (server != null) {
-        a.put(HandshakeSemconv.SERVER_ADDRESS, bounded(server));
-      }
+    if (server != null) {
+      a.put(HandshakeSemconv.SERVER_ADDRESS, bounded(server));
     }
-    duration.record((r.endNanos() - r.startNanos()) / 1e9, a.build());
-    see(f.localChain, "local");
-    see(f.peerChain, "peer");
+    return a.build();
+  }
+
+  /**
+   * The attribute set of a success, made once per combination: a service repeats the same few on
+   * every handshake, and building and hashing a fresh set each time costs more than the recording.
+   * Bounded like the series themselves (servers past the cap share the {@code _OTHER} set).
+   */
+  private Attributes successAttributes(
+      boolean client, String protocol, String cipher, String server) {
+    SuccessKey key = new SuccessKey(client, protocol, cipher, server);
+    Attributes known = successSets.get(key);
+    if (known != null) {
+      return known;
+    }
+    AttributesBuilder a = Attributes.builder();
+    a.put(HandshakeSemconv.ROLE, client ? "client" : "server");
+    if (protocol != null) {
+      a.put(HandshakeSemconv.TLS_PROTOCOL_VERSION, HandshakeValues.version(protocol));
+    }
+    if (cipher != null) {
+      a.put(HandshakeSemconv.TLS_CIPHER, cipher);
+    }
+    if (server != null) {
+      a.put(HandshakeSemconv.SERVER_ADDRESS, bounded(server));
+    }
+    Attributes made = a.build();
+    if (successSets.size() < MAX_SUCCESS_SETS) {
+      successSets.put(key, made);
+    }
+    return made;
+  }
+
+  /** Upper bound of cached success sets (servers times versions times ciphers seen). */
+  private static final int MAX_SUCCESS_SETS = 1024;
+
+  /** Export thread only. */
+  private final Map<SuccessKey, Attributes> successSets = new HashMap<>();
+
+  private static final class SuccessKey {
+    final boolean client;
+    final String protocol;
+    final String cipher;
+    final String server;
+
+    SuccessKey(boolean client, String protocol, String cipher, String server) {
+      this.client = client;
+      this.protocol = protocol;
+      this.cipher = cipher;
+      this.server = server;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof SuccessKey)) {
+        return false;
+      }
+      SuccessKey k = (SuccessKey) o;
+      return client == k.client
+          && Objects.equals(protocol, k.protocol)
+          && Objects.equals(cipher, k.cipher)
+          && Objects.equals(server, k.server);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(client, protocol, cipher, server);
+    }
   }
 
   private String bounded(String server) {
@@ -105,11 +197,8 @@ final class HandshakeMetrics {
     return servers.contains(server) ? server : OTHER;
   }
 
-  private void see(X509Certificate[] chain, String source) {
-    if (chain == null || chain.length == 0) {
-      return;
-    }
-    CertificateFields leaf = CertificateFields.of(chain[0]);
+  private void see(X509Certificate certificate, String source) {
+    CertificateFields leaf = CertificateFields.of(certificate);
     String sha = leaf.sha256;
     if (sha == null) {
       return;

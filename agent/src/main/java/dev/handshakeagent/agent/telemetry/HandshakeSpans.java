@@ -98,8 +98,13 @@ final class HandshakeSpans {
     return baseEpochNanos + (nanoTime - baseNanoTime);
   }
 
-  /** Exports {@code r}; returns the root's span context (for post-handshake phases). */
-  SpanContext export(HandshakeRecord r, HandshakeFacts f) {
+  /**
+   * Exports {@code r}; returns the root's span context (for post-handshake phases). The sampling
+   * decision comes first, from the root's name and keep reason alone: a root the sampler drops
+   * costs no attributes, no phase spans and no {@code detail} (the facts only an exported root
+   * shows, read by that callback before anything else is set).
+   */
+  SpanContext export(HandshakeRecord r, HandshakeFacts f, Runnable detail) {
     String serverAddress = HandshakeValues.serverAddress(r, f);
     String name =
         r.isClient()
@@ -117,8 +122,6 @@ final class HandshakeSpans {
       b.setNoParent();
     }
     b.setSpanKind(SpanKind.INTERNAL).setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
-    List<Frame> frames = phases ? HandshakeValues.sorted(r.phases()) : List.of();
-    rootAttributes(b, r, f, serverAddress);
     // Decided now that the outcome is known; KeepSampler keeps failed and slow ones whatever the
     // configured sampler says.
     b.setAttribute(
@@ -127,6 +130,12 @@ final class HandshakeSpans {
             ? KEPT_ERROR
             : r.endNanos() - r.startNanos() >= slowThresholdNanos ? KEPT_SLOW : KEPT_SAMPLED);
     Span root = b.startSpan();
+    if (!root.isRecording()) {
+      return root.getSpanContext(); // not sampled: nothing more is built for it
+    }
+    detail.run();
+    List<Frame> frames = phases ? HandshakeValues.sorted(r.phases()) : List.of();
+    rootAttributes(root, r, f, serverAddress);
     if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED) {
       String description =
           r.outcome() == HandshakeRecord.Outcome.ABANDONED
@@ -204,8 +213,7 @@ final class HandshakeSpans {
     return s;
   }
 
-  private void rootAttributes(
-      SpanBuilder b, HandshakeRecord r, HandshakeFacts f, String serverAddress) {
+  private void rootAttributes(Span b, HandshakeRecord r, HandshakeFacts f, String serverAddress) {
     b.setAttribute(ROLE, HandshakeValues.role(r));
     b.setAttribute(API, HandshakeValues.api(r));
     b.setAttribute(PROVIDER, "SunJSSE");
@@ -307,7 +315,7 @@ final class HandshakeSpans {
     return t;
   }
 
-  private static void put(SpanBuilder b, AttributeKey<String> key, String value) {
+  private static void put(Span b, AttributeKey<String> key, String value) {
     if (value != null) {
       b.setAttribute(key, value);
     }
@@ -315,7 +323,7 @@ final class HandshakeSpans {
 
   /** The leaf of one side's chain, when there is one, under that side's keys. */
   private static void putCertificate(
-      SpanBuilder b,
+      Span b,
       X509Certificate[] chain,
       AttributeKey<String> subject,
       AttributeKey<String> issuer,
@@ -334,7 +342,7 @@ final class HandshakeSpans {
   }
 
   /** Bounded: at most MAX_LIST entries (the last says how many were left out), 64 chars each. */
-  private static void putList(SpanBuilder b, AttributeKey<List<String>> key, List<String> values) {
+  private static void putList(Span b, AttributeKey<List<String>> key, List<String> values) {
     if (values == null || values.isEmpty()) {
       return;
     }
@@ -350,7 +358,7 @@ final class HandshakeSpans {
     b.setAttribute(key, out);
   }
 
-  private static void putPort(SpanBuilder b, AttributeKey<Long> key, int port) {
+  private static void putPort(Span b, AttributeKey<Long> key, int port) {
     if (port > 0) {
       b.setAttribute(key, (long) port);
     }

@@ -2,7 +2,9 @@ package dev.handshakeagent.agent.tracking;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a client offered, read from the bytes of its client_hello (RFC 8446 4.1.2): cipher suites,
@@ -102,6 +104,34 @@ final class ClientHelloOffer {
       b.get(first);
       o.firstAlpn = first;
     }
+  }
+
+  /**
+   * Equal when everything read is equal: the same client stack makes the same offer in every
+   * handshake (the random, session id and key shares are not read), so derived values can be cached
+   * per distinct offer.
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof ClientHelloOffer)) {
+      return false;
+    }
+    ClientHelloOffer c = (ClientHelloOffer) o;
+    return legacyVersion == c.legacyVersion
+        && complete == c.complete
+        && cipherSuites.equals(c.cipherSuites)
+        && extensions.equals(c.extensions)
+        && versions.equals(c.versions)
+        && groups.equals(c.groups)
+        && signatureSchemes.equals(c.signatureSchemes)
+        && pointFormats.equals(c.pointFormats)
+        && Arrays.equals(firstAlpn, c.firstAlpn);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(cipherSuites, extensions, versions, groups, legacyVersion)
+        + 31 * Arrays.hashCode(firstAlpn);
   }
 
   private static void skip(ByteBuffer b, int n) {

@@ -89,49 +89,22 @@ public final class HandshakeFacts {
   /** Client side: the server stapled an OCSP response (status_request) in this handshake. */
   public boolean ocspStapled;
 
+  /** True once {@link #readDetail} filled the values only an exported root shows. */
+  private boolean detailed;
+
+  /**
+   * The values every ended handshake needs, sampled or not: what names the root span and what the
+   * metrics show (version, cipher suite, server name, peer, certificates, alert). The rest is read
+   * by {@link #readDetail} only for a root that is exported.
+   */
   static HandshakeFacts read(HandshakeRecord r, JsseAccess j) {
     HandshakeFacts f = new HandshakeFacts();
-    Object hc = r.endHandshakeContext();
-    Object tc = r.endTransportContext();
-    if (hc == null && r.handshakeContext != null) {
-      hc = r.handshakeContext.get();
-    }
+    Object hc = handshakeContext(r);
     if (hc != null) {
       f.protocol = JsseAccess.nameOf(j.protocolName, JsseAccess.get(j.hcNegotiatedProtocol, hc));
       f.cipherSuite =
           JsseAccess.nameOf(j.cipherSuiteName, JsseAccess.get(j.hcNegotiatedCipherSuite, hc));
-      f.namedGroup = namedGroup(f.protocol, r.client, hc, j);
-      f.resumed = JsseAccess.getBoolean(j.hcIsResumption, hc);
-      f.applicationProtocol = emptyToNull(JsseAccess.get(j.hcApplicationProtocol, hc));
       f.requestedServerName = firstHostName(JsseAccess.get(j.hcRequestedServerNames, hc));
-      if (!r.client) {
-        f.serverClientAuth = clientAuth(JsseAccess.get(j.hcSslConfig, hc), j);
-        f.enabledVersions = names(JsseAccess.get(j.hcActiveProtocols, hc), j.protocolName, j);
-        f.enabledCipherSuites =
-            names(JsseAccess.get(j.hcActiveCipherSuites, hc), j.cipherSuiteName, j);
-        f.acceptedIssuers = acceptedIssuers(JsseAccess.get(j.hcSslContext, hc), j);
-      } else {
-        f.offeredVersions = names(JsseAccess.get(j.hcActiveProtocols, hc), j.protocolName, j);
-        f.offeredCipherSuites =
-            names(JsseAccess.get(j.hcActiveCipherSuites, hc), j.cipherSuiteName, j);
-      }
-    }
-    if (f.applicationProtocol == null && tc != null) {
-      f.applicationProtocol = emptyToNull(JsseAccess.get(j.tcApplicationProtocol, tc));
-    }
-    byte[] hello = r.clientHello();
-    if (hello != null) {
-      ClientHelloOffer offer = ClientHelloOffer.parse(hello);
-      if (!r.client) {
-        f.offeredCipherSuites = idNames(offer.cipherSuites, j.cipherSuiteNameOf);
-        List<Integer> versions =
-            offer.versions.isEmpty() ? List.of(offer.legacyVersion) : offer.versions;
-        f.offeredVersions = idNames(versions, j.protocolNameOf);
-        f.offeredGroups = idNames(offer.groups, j.namedGroupNameOf);
-        f.offeredSignatureSchemes = idNames(offer.signatureSchemes, j.signatureSchemeNameOf);
-      }
-      f.ja4 = ClientHelloFingerprint.ja4(offer);
-      f.ja3 = ClientHelloFingerprint.ja3(offer);
     }
     Object session = r.endSession();
     if (session instanceof SSLSession) {
@@ -144,10 +117,6 @@ public final class HandshakeFacts {
       }
       if (f.protocol == null && s.getProtocol() != null && !"NONE".equals(s.getProtocol())) {
         f.protocol = s.getProtocol();
-      }
-      if (s instanceof ExtendedSSLSession) {
-        // The client's session keeps the OCSP responses the server stapled (status_request).
-        f.ocspStapled = !((ExtendedSSLSession) s).getStatusResponses().isEmpty();
       }
     }
     if (f.peerChain == null) {
@@ -173,6 +142,70 @@ public final class HandshakeFacts {
       f.peerPort = f.socketPeerPort;
     }
     return f;
+  }
+
+  /**
+   * Adds what only an exported root, the console and the diagnosis show: named group, resumption,
+   * ALPN, client authentication, the offered and enabled lists, the fingerprints, the accepted
+   * issuers, OCSP stapling. Idempotent; call before the record's end objects are released.
+   */
+  static void readDetail(HandshakeRecord r, JsseAccess j, HandshakeFacts f) {
+    if (f.detailed) {
+      return;
+    }
+    f.detailed = true;
+    Object hc = handshakeContext(r);
+    Object tc = r.endTransportContext();
+    if (hc != null) {
+      f.namedGroup = namedGroup(f.protocol, r.client, hc, j);
+      f.resumed = JsseAccess.getBoolean(j.hcIsResumption, hc);
+      f.applicationProtocol = emptyToNull(JsseAccess.get(j.hcApplicationProtocol, hc));
+      if (!r.client) {
+        f.serverClientAuth = clientAuth(JsseAccess.get(j.hcSslConfig, hc), j);
+        f.enabledVersions = names(JsseAccess.get(j.hcActiveProtocols, hc), j.protocolName, j);
+        f.enabledCipherSuites =
+            names(JsseAccess.get(j.hcActiveCipherSuites, hc), j.cipherSuiteName, j);
+        if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED) {
+          // Only the diagnosis of a failure names them.
+          f.acceptedIssuers = acceptedIssuers(JsseAccess.get(j.hcSslContext, hc), j);
+        }
+      } else {
+        f.offeredVersions = names(JsseAccess.get(j.hcActiveProtocols, hc), j.protocolName, j);
+        f.offeredCipherSuites =
+            names(JsseAccess.get(j.hcActiveCipherSuites, hc), j.cipherSuiteName, j);
+      }
+    }
+    if (f.applicationProtocol == null && tc != null) {
+      f.applicationProtocol = emptyToNull(JsseAccess.get(j.tcApplicationProtocol, tc));
+    }
+    byte[] hello = r.clientHello();
+    if (hello != null) {
+      ClientHelloOffer offer = ClientHelloOffer.parse(hello);
+      if (!r.client) {
+        f.offeredCipherSuites = idNames(offer.cipherSuites, j.cipherSuiteNameOf);
+        List<Integer> versions =
+            offer.versions.isEmpty() ? List.of(offer.legacyVersion) : offer.versions;
+        f.offeredVersions = idNames(versions, j.protocolNameOf);
+        f.offeredGroups = idNames(offer.groups, j.namedGroupNameOf);
+        f.offeredSignatureSchemes = idNames(offer.signatureSchemes, j.signatureSchemeNameOf);
+      }
+      String[] prints = fingerprints(offer);
+      f.ja4 = prints[0];
+      f.ja3 = prints[1];
+    }
+    Object session = r.endSession();
+    if (session instanceof ExtendedSSLSession) {
+      // The client's session keeps the OCSP responses the server stapled (status_request).
+      f.ocspStapled = !((ExtendedSSLSession) session).getStatusResponses().isEmpty();
+    }
+  }
+
+  private static Object handshakeContext(HandshakeRecord r) {
+    Object hc = r.endHandshakeContext();
+    if (hc == null && r.handshakeContext != null) {
+      hc = r.handshakeContext.get();
+    }
+    return hc;
   }
 
   /**
@@ -241,12 +274,39 @@ public final class HandshakeFacts {
         }
       };
 
+  /**
+   * JA4 and JA3 of recent offers: the digests and strings are made once per distinct offer (one
+   * client stack sends the same one every time). At most 64 entries; export thread only,
+   * synchronized for safety.
+   */
+  private static final Map<ClientHelloOffer, String[]> FINGERPRINTS =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ClientHelloOffer, String[]> e) {
+          return size() > 64;
+        }
+      };
+
+  private static String[] fingerprints(ClientHelloOffer offer) {
+    synchronized (FINGERPRINTS) {
+      String[] known = FINGERPRINTS.get(offer);
+      if (known != null) {
+        return known;
+      }
+    }
+    String[] prints = {ClientHelloFingerprint.ja4(offer), ClientHelloFingerprint.ja3(offer)};
+    synchronized (FINGERPRINTS) {
+      FINGERPRINTS.put(offer, prints);
+    }
+    return prints;
+  }
+
   /** Wire ids to the JDK's names: GREASE ids are left out, unknown ids keep a hex form. */
   private static List<String> idNames(List<Integer> ids, Method nameOf) {
     if (nameOf == null) {
       return null; // OFFERED is off on this JDK
     }
-    List<Object> key = List.of(String.valueOf(nameOf), List.copyOf(ids));
+    List<Object> key = List.of(nameOf, List.copyOf(ids));
     synchronized (OFFER_NAMES) {
       List<String> known = OFFER_NAMES.get(key);
       if (known != null) {

@@ -174,10 +174,30 @@ public final class HandshakeTracker implements HandshakeListener {
     return byHandshake.size() + byConnection.size();
   }
 
-  /** Reads the facts of an ended record: call on the export thread. */
+  /** Reads every fact of an ended record: call on the export thread. */
   public HandshakeFacts facts(HandshakeRecord record) {
+    HandshakeFacts f = coreFacts(record);
+    if (f != null) {
+      detailFacts(record, f);
+    }
+    return f;
+  }
+
+  /**
+   * Reads what every ended record needs (the root's name, the metrics), not the detail only an
+   * exported root shows; call on the export thread, then {@link #detailFacts} when it is exported.
+   */
+  public HandshakeFacts coreFacts(HandshakeRecord record) {
     JsseAccess j = jsse.get();
     return j == null ? null : HandshakeFacts.read(record, j);
+  }
+
+  /** Completes {@code f} with the detail of an exported root; export thread, before release. */
+  public void detailFacts(HandshakeRecord record, HandshakeFacts f) {
+    JsseAccess j = jsse.get();
+    if (j != null) {
+      HandshakeFacts.readDetail(record, j, f);
+    }
   }
 
   // ---------------------------------------------------------------- bridge events
