@@ -9,6 +9,7 @@ import dev.handshakeagent.agent.jdk.CertPath;
 import dev.handshakeagent.agent.jdk.Feature;
 import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.agent.telemetry.ApplicationSpan;
+import dev.handshakeagent.agent.telemetry.DirectSpans;
 import dev.handshakeagent.agent.telemetry.ExportReport;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
 import dev.handshakeagent.agent.telemetry.TelemetrySdk;
@@ -182,8 +183,14 @@ public final class AgentRuntime {
   private static HandshakeExporter.Telemetry sdkTelemetry(Map<String, String> otel) {
     try {
       ExportReport report = new ExportReport(AgentLog::warn);
-      OpenTelemetrySdk sdk = TelemetrySdk.create(otel, AgentLog::warn, report);
+      TelemetrySdk.Started started = TelemetrySdk.start(otel, AgentLog::warn, report);
+      OpenTelemetrySdk sdk = started.sdk;
       return new HandshakeExporter.Telemetry() {
+        @Override
+        public DirectSpans directSpans() {
+          return started.direct;
+        }
+
         @Override
         public TracerProvider tracerProvider() {
           return sdk.getTracerProvider();

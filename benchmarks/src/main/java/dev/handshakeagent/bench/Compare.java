@@ -109,6 +109,7 @@ public final class Compare {
   private final DiscardingReceiver receiver;
   private final Map<String, Map<String, List<Fork>>> results = new LinkedHashMap<>();
   private final Map<String, Long> exported = new LinkedHashMap<>();
+  private final Map<String, Long> metricExports = new LinkedHashMap<>();
   private final List<Config> configs = new ArrayList<>();
 
   private Compare(Map<String, String> options) throws Exception {
@@ -396,8 +397,10 @@ public final class Compare {
         for (Config c : configs) {
           System.out.printf(Locale.ROOT, "%s  round %d/%d  %s%n", b.id, round, rounds, c.name);
           long before = receiver.spans.get();
+          long metricsBefore = receiver.metricRequests.get();
           Fork f = fork(b, c, quick, round);
           exported.merge(c.name, receiver.spans.get() - before, Long::sum);
+          metricExports.merge(c.name, receiver.metricRequests.get() - metricsBefore, Long::sum);
           results
               .computeIfAbsent(b.id, k -> new LinkedHashMap<>())
               .computeIfAbsent(c.name, k -> new ArrayList<>())
@@ -502,6 +505,11 @@ public final class Compare {
   public Map<String, List<double[]>> startupResults;
 
   /** Spans the discarding receiver got per configuration. */
+  /** OTLP metric exports received from the forks of {@code config}. */
+  public long metricExports(String config) {
+    return metricExports.getOrDefault(config, 0L);
+  }
+
   public long spansExported(String config) {
     return exported.getOrDefault(config, 0L);
   }

@@ -22,6 +22,7 @@ public final class DiscardingReceiver implements AutoCloseable {
   public final AtomicLong requests = new AtomicLong();
   public final AtomicLong bytes = new AtomicLong();
   public final AtomicLong spans = new AtomicLong();
+  public final AtomicLong metricRequests = new AtomicLong();
 
   public DiscardingReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -48,6 +49,8 @@ public final class DiscardingReceiver implements AutoCloseable {
       bytes.addAndGet(body.length);
       if (exchange.getRequestURI().getPath().endsWith("/v1/traces")) {
         spans.addAndGet(countSpans(body));
+      } else if (exchange.getRequestURI().getPath().endsWith("/v1/metrics")) {
+        metricRequests.incrementAndGet();
       }
     } catch (RuntimeException malformed) {
       // Counted as a request; the span count is best effort.

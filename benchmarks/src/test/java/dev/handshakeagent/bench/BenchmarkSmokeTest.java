@@ -26,13 +26,13 @@ class BenchmarkSmokeTest {
     Compare c =
         Compare.run(
             "--quick",
-            "--variants=agent",
+            "--variants=agent,agent-sampled",
             "--startup-runs=1",
             "--jvm=" + System.getProperty("jdk17.home"),
             "--agent=" + AGENT,
             "--out-dir=" + out);
     for (Compare.Bench b : Compare.BENCHES) {
-      for (String config : List.of("none", "agent")) {
+      for (String config : List.of("none", "agent", "agent-sampled")) {
         List<Compare.Fork> forks = c.forks(b.id, config);
         assertEquals(1, forks.size(), b.id + " " + config);
         assertTrue(forks.get(0).opsPerSecond > 0, b.id + " " + config);
@@ -41,6 +41,12 @@ class BenchmarkSmokeTest {
     }
     assertEquals(0, c.spansExported("none"));
     assertTrue(c.spansExported("agent") > 0, "the agent forks exported no span");
+    // Production mode: 1% of the traces, the metrics complete.
+    assertTrue(
+        c.spansExported("agent-sampled") < c.spansExported("agent"),
+        c.spansExported("agent-sampled") + " spans sampled of " + c.spansExported("agent"));
+    assertTrue(c.metricExports("agent-sampled") > 0, "the agent-sampled forks exported no metric");
+    assertTrue(c.report.contains("`agent-sampled` vs. `none`"), c.report);
     assertTrue(c.report.contains("| full TLS 1.3 EC P-256 |"), c.report);
     assertTrue(c.report.contains("### Start-up"), c.report);
     assertEquals(1, c.startupResults.get("agent").size());

@@ -36,6 +36,14 @@ public final class HandshakeExporter implements HandshakeSink {
 
     CompletableResultCode shutdown();
 
+    /**
+     * The SDK pipeline the handshake spans can be handed to directly, without the tracer; null when
+     * there is none (everything goes through {@link #tracerProvider()}).
+     */
+    default DirectSpans directSpans() {
+      return null;
+    }
+
     /** Shutdown has begun: export failures from now on go into {@link #shutdownReport()}. */
     default void closing() {}
 
@@ -254,6 +262,8 @@ public final class HandshakeExporter implements HandshakeSink {
       spans =
           new HandshakeSpans(
               t.tracerProvider().get(HandshakeSemconv.SCOPE, version),
+              t.directSpans(),
+              version,
               phases,
               slowThresholdNanos,
               offered);

@@ -49,6 +49,8 @@ import dev.handshakeagent.agent.tracking.Frame;
 import dev.handshakeagent.agent.tracking.HandshakeFacts;
 import dev.handshakeagent.agent.tracking.HandshakeRecord;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -58,6 +60,9 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.net.SocketException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -72,9 +77,16 @@ import javax.net.ssl.SSLException;
  * Builds the spans of one ended handshake: the root span with its attributes, and one child span
  * per phase, with the timestamps recorded on the handshake thread. Values the metrics, the console
  * and the diagnosis show too come from {@link HandshakeValues}. Runs on the export thread only.
+ *
+ * <p>Two ways to the exporter, with the same fields: when the SDK's pipeline is at hand ({@link
+ * DirectSpans}), the spans of a handshake without exceptions are made as {@link HandshakeSpanData}
+ * and handed to its span processors directly, which costs a fraction of building them through the
+ * tracer; a failed handshake (its exception events are the SDK's to record) and a pipeline that is
+ * not at hand go through the tracer.
  */
 final class HandshakeSpans {
   private final Tracer tracer;
+  private final DirectSpans direct;
   private final boolean phases;
   private final long slowThresholdNanos;
   private final boolean offered;
@@ -84,8 +96,22 @@ final class HandshakeSpans {
 
   private final long baseNanoTime;
 
-  HandshakeSpans(Tracer tracer, boolean phases, long slowThresholdNanos, boolean offered) {
+  /**
+   * @param direct the SDK pipeline spans can be handed to directly, or null (everything goes
+   *     through {@code tracer})
+   */
+  HandshakeSpans(
+      Tracer tracer,
+      DirectSpans direct,
+      String version,
+      boolean phases,
+      long slowThresholdNanos,
+      boolean offered) {
     this.tracer = tracer;
+    this.direct = direct;
+    if (direct != null) {
+      direct.scope(HandshakeSemconv.SCOPE, version);
+    }
     this.offered = offered;
     this.phases = phases;
     this.slowThresholdNanos = slowThresholdNanos;
@@ -110,32 +136,37 @@ final class HandshakeSpans {
         r.isClient()
             ? (serverAddress == null ? CLIENT_ROOT : CLIENT_ROOT + " " + serverAddress)
             : SERVER_ROOT;
-    SpanBuilder b = tracer.spanBuilder(name);
+    SpanContext parent = SpanContext.getInvalid();
     Object application = r.applicationParent();
     if (application instanceof ApplicationSpan.Parent) {
       ApplicationSpan.Parent p = (ApplicationSpan.Parent) application;
-      SpanContext sc =
+      parent =
           SpanContext.create(
               p.traceId, p.spanId, TraceFlags.fromByte(p.flags), TraceState.getDefault());
-      b.setParent(Context.root().with(Span.wrap(sc)));
-    } else {
-      b.setNoParent();
     }
-    b.setSpanKind(SpanKind.INTERNAL).setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
     // Decided now that the outcome is known; KeepSampler keeps failed and slow ones whatever the
     // configured sampler says.
-    b.setAttribute(
-        KEPT_BECAUSE,
+    String kept =
         r.outcome() != HandshakeRecord.Outcome.SUCCEEDED
             ? KEPT_ERROR
-            : r.endNanos() - r.startNanos() >= slowThresholdNanos ? KEPT_SLOW : KEPT_SAMPLED);
+            : r.endNanos() - r.startNanos() >= slowThresholdNanos ? KEPT_SLOW : KEPT_SAMPLED;
+    if (direct != null && r.outcome() == HandshakeRecord.Outcome.SUCCEEDED) {
+      SpanContext exported = exportDirect(r, f, detail, name, parent, kept, serverAddress);
+      if (exported != null) {
+        return exported;
+      }
+    }
+    SpanBuilder b = tracer.spanBuilder(name);
+    b.setParent(parent.isValid() ? Context.root().with(Span.wrap(parent)) : Context.root());
+    b.setSpanKind(SpanKind.INTERNAL).setStartTimestamp(epoch(r.startNanos()), TimeUnit.NANOSECONDS);
+    b.setAttribute(KEPT_BECAUSE, kept);
     Span root = b.startSpan();
     if (!root.isRecording()) {
       return root.getSpanContext(); // not sampled: nothing more is built for it
     }
     detail.run();
     List<Frame> frames = phases ? HandshakeValues.sorted(r.phases()) : List.of();
-    rootAttributes(root, r, f, serverAddress);
+    root.setAllAttributes(rootAttributes(r, f, serverAddress).build());
     if (r.outcome() != HandshakeRecord.Outcome.SUCCEEDED) {
       String description =
           r.outcome() == HandshakeRecord.Outcome.ABANDONED
@@ -150,11 +181,14 @@ final class HandshakeSpans {
     Frame failed = HandshakeValues.failedPhase(r);
     for (Frame fr : frames) {
       Frame parentFrame = fr.exportedParent();
-      Span parent = parentFrame == null ? root : spans.getOrDefault(parentFrame, root);
-      Span s = phaseSpan(fr, Context.root().with(parent));
+      Span parentSpan = parentFrame == null ? root : spans.getOrDefault(parentFrame, root);
+      AttributesBuilder a = phaseAttributes(fr);
       if (fr == failed) {
-        s.setAttribute(ERROR_TYPE, HandshakeValues.errorType(r, f));
-        s.setStatus(StatusCode.ERROR);
+        a.put(ERROR_TYPE, HandshakeValues.errorType(r, f));
+      }
+      Span s = phaseSpan(fr, Context.root().with(parentSpan), a.build());
+      if (fr == failed) {
+        s.setStatus(StatusCode.ERROR); // replaces the description, as it always did
       }
       spans.put(fr, s);
     }
@@ -166,16 +200,132 @@ final class HandshakeSpans {
     return root.getSpanContext();
   }
 
+  /**
+   * The same spans as the tracer path makes for a handshake without exceptions, handed to the SDK's
+   * span processors as {@link HandshakeSpanData}: the sampler is asked exactly as the tracer would
+   * ask it (parent, trace id, name, kind, the keep reason), and the ids come from the SDK's random
+   * id generator. Returns null when a phase would record an exception (not seen on a success): the
+   * tracer makes those.
+   */
+  private SpanContext exportDirect(
+      HandshakeRecord r,
+      HandshakeFacts f,
+      Runnable detail,
+      String name,
+      SpanContext parent,
+      String kept,
+      String serverAddress) {
+    Context parentContext =
+        parent.isValid() ? Context.root().with(Span.wrap(parent)) : Context.root();
+    String traceId = parent.isValid() ? parent.getTraceId() : direct.ids.generateTraceId();
+    SamplingResult sampling =
+        direct.sampler.shouldSample(
+            parentContext,
+            traceId,
+            name,
+            SpanKind.INTERNAL,
+            Attributes.of(KEPT_BECAUSE, kept),
+            List.of());
+    String spanId = direct.ids.generateSpanId();
+    TraceState traceState = sampling.getUpdatedTraceState(parent.getTraceState());
+    if (sampling.getDecision() != SamplingDecision.RECORD_AND_SAMPLE) {
+      // Not sampled: nothing more is built (a recorded but unsampled span reaches no exporter).
+      return SpanContext.create(traceId, spanId, TraceFlags.getDefault(), traceState);
+    }
+    List<Frame> frames = phases ? HandshakeValues.sorted(r.phases()) : List.of();
+    if (recordsException(frames)) {
+      return null;
+    }
+    SpanContext rootContext =
+        SpanContext.create(traceId, spanId, TraceFlags.getSampled(), traceState);
+    detail.run();
+    AttributesBuilder a = rootAttributes(r, f, serverAddress);
+    a.put(KEPT_BECAUSE, kept);
+    a.putAll(sampling.getAttributes()); // as the SDK adds them: after the span's own
+    HandshakeSpanData root =
+        new HandshakeSpanData(
+            direct,
+            name,
+            rootContext,
+            parent,
+            StatusData.unset(),
+            epoch(r.startNanos()),
+            epoch(r.endNanos()),
+            a.build());
+    endDirect(frames, rootContext, false);
+    direct.processor.onEnd(root);
+    return rootContext;
+  }
+
+  /**
+   * Phase spans under {@code root}, made directly; each is handed on as it ends, in start order.
+   */
+  private void endDirect(List<Frame> frames, SpanContext root, boolean postHandshake) {
+    if (frames.isEmpty()) {
+      return;
+    }
+    Map<Frame, SpanContext> contexts = new IdentityHashMap<>();
+    List<HandshakeSpanData> made = new ArrayList<>(frames.size());
+    for (Frame fr : frames) {
+      Frame parentFrame = fr.exportedParent();
+      SpanContext parent = parentFrame == null ? null : contexts.get(parentFrame);
+      if (parent == null) {
+        parent = root;
+      }
+      SpanContext context =
+          SpanContext.create(
+              root.getTraceId(),
+              direct.ids.generateSpanId(),
+              TraceFlags.getSampled(),
+              root.getTraceState());
+      contexts.put(fr, context);
+      AttributesBuilder a = phaseAttributes(fr);
+      if (postHandshake) {
+        a.put(POST_HANDSHAKE, true);
+      }
+      made.add(
+          new HandshakeSpanData(
+              direct,
+              PhaseNames.spanName(fr),
+              context,
+              parent,
+              fr.error() != null
+                  ? StatusData.create(StatusCode.ERROR, String.valueOf(fr.error().getMessage()))
+                  : StatusData.unset(),
+              epoch(fr.startNanos()),
+              epoch(fr.endNanos()),
+              a.build()));
+    }
+    for (HandshakeSpanData s : made) {
+      direct.processor.onEnd(s);
+    }
+  }
+
+  /** Whether a span of these phases records an exception (an alert with its error). */
+  private static boolean recordsException(List<Frame> frames) {
+    for (Frame fr : frames) {
+      if (fr.kind() == Frame.Kind.ALERT && fr.error() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Post-handshake phases under the connection's last root span (already exported). */
   void exportPostHandshake(SpanContext root, List<Frame> batch) {
+    List<Frame> frames = HandshakeValues.sorted(batch);
+    if (direct != null && !recordsException(frames)) {
+      endDirect(frames, root, true);
+      return;
+    }
     Map<Frame, Span> spans = new IdentityHashMap<>();
     Context rootContext = Context.root().with(Span.wrap(root));
-    List<Frame> frames = HandshakeValues.sorted(batch);
     for (Frame fr : frames) {
       Frame parentFrame = fr.exportedParent();
       Span parent = parentFrame == null ? null : spans.get(parentFrame);
-      Span s = phaseSpan(fr, parent == null ? rootContext : Context.root().with(parent));
-      s.setAttribute(POST_HANDSHAKE, true);
+      AttributesBuilder a = phaseAttributes(fr);
+      a.put(POST_HANDSHAKE, true);
+      Span s = phaseSpan(fr, parent == null ? rootContext : Context.root().with(parent), a.build());
       spans.put(fr, s);
     }
     for (Frame fr : frames) {
@@ -183,27 +333,15 @@ final class HandshakeSpans {
     }
   }
 
-  private Span phaseSpan(Frame fr, Context parent) {
-    SpanBuilder b =
+  private Span phaseSpan(Frame fr, Context parent, Attributes attributes) {
+    Span s =
         tracer
             .spanBuilder(PhaseNames.spanName(fr))
             .setParent(parent)
             .setSpanKind(SpanKind.INTERNAL)
-            .setStartTimestamp(epoch(fr.startNanos()), TimeUnit.NANOSECONDS);
-    String message = PhaseNames.message(fr);
-    if (message != null) {
-      b.setAttribute(MESSAGE, "unknown".equals(message) ? PhaseNames.rawType(fr) : message);
-      b.setAttribute(DIRECTION, fr.kind() == Frame.Kind.SEND ? SEND : RECEIVE);
-    }
-    if (fr.kind() == Frame.Kind.ALERT) {
-      if (fr.alertDescription() != null) {
-        b.setAttribute(ALERT, fr.alertDescription());
-        b.setAttribute(ERROR_TYPE, fr.alertDescription());
-      }
-      b.setAttribute(ALERT_ORIGIN, HandshakeValues.alertOrigin(fr.alertReceived()));
-    }
-    RevocationFields.put(b, fr);
-    Span s = b.startSpan();
+            .setStartTimestamp(epoch(fr.startNanos()), TimeUnit.NANOSECONDS)
+            .setAllAttributes(attributes)
+            .startSpan();
     if (fr.kind() == Frame.Kind.ALERT && fr.error() != null) {
       s.recordException(fr.error());
     }
@@ -213,21 +351,43 @@ final class HandshakeSpans {
     return s;
   }
 
-  private void rootAttributes(Span b, HandshakeRecord r, HandshakeFacts f, String serverAddress) {
-    b.setAttribute(ROLE, HandshakeValues.role(r));
-    b.setAttribute(API, HandshakeValues.api(r));
-    b.setAttribute(PROVIDER, "SunJSSE");
+  /** The attributes of one phase span: its message and direction, its alert, its revocation. */
+  private static AttributesBuilder phaseAttributes(Frame fr) {
+    AttributesBuilder b = Attributes.builder();
+    String message = PhaseNames.message(fr);
+    if (message != null) {
+      b.put(MESSAGE, "unknown".equals(message) ? PhaseNames.rawType(fr) : message);
+      b.put(DIRECTION, fr.kind() == Frame.Kind.SEND ? SEND : RECEIVE);
+    }
+    if (fr.kind() == Frame.Kind.ALERT) {
+      if (fr.alertDescription() != null) {
+        b.put(ALERT, fr.alertDescription());
+        b.put(ERROR_TYPE, fr.alertDescription());
+      }
+      b.put(ALERT_ORIGIN, HandshakeValues.alertOrigin(fr.alertReceived()));
+    }
+    RevocationFields.put(b, fr);
+    return b;
+  }
+
+  /** Every attribute of a root span except the keep reason. */
+  private AttributesBuilder rootAttributes(
+      HandshakeRecord r, HandshakeFacts f, String serverAddress) {
+    AttributesBuilder b = Attributes.builder();
+    b.put(ROLE, HandshakeValues.role(r));
+    b.put(API, HandshakeValues.api(r));
+    b.put(PROVIDER, "SunJSSE");
     boolean ok = r.outcome() == HandshakeRecord.Outcome.SUCCEEDED;
-    b.setAttribute(TLS_ESTABLISHED, ok);
+    b.put(TLS_ESTABLISHED, ok);
     if (f.protocol != null) {
       String p = f.protocol;
-      b.setAttribute(TLS_PROTOCOL_NAME, p.startsWith("SSL") ? "ssl" : "tls");
-      b.setAttribute(TLS_PROTOCOL_VERSION, HandshakeValues.version(p));
+      b.put(TLS_PROTOCOL_NAME, p.startsWith("SSL") ? "ssl" : "tls");
+      b.put(TLS_PROTOCOL_VERSION, HandshakeValues.version(p));
     }
     put(b, TLS_CIPHER, f.cipherSuite);
     put(b, TLS_CURVE, f.namedGroup);
     if (ok) {
-      b.setAttribute(TLS_RESUMED, f.resumed);
+      b.put(TLS_RESUMED, f.resumed);
     }
     put(b, TLS_NEXT_PROTOCOL, f.applicationProtocol);
     X509Certificate[] serverChain = r.isClient() ? f.peerChain : f.localChain;
@@ -249,7 +409,7 @@ final class HandshakeSpans {
         TLS_CLIENT_NOT_AFTER,
         TLS_CLIENT_HASH_SHA256);
     put(b, CLIENT_AUTH, HandshakeValues.clientAuth(r, f));
-    b.setAttribute(HELLO_RETRY, HandshakeValues.helloRetry(r));
+    b.put(HELLO_RETRY, HandshakeValues.helloRetry(r));
     // Peer and addresses: from fields and socket getters only, never a reverse DNS lookup.
     put(b, SERVER_ADDRESS, serverAddress);
     if (r.isClient()) {
@@ -257,15 +417,15 @@ final class HandshakeSpans {
     } else {
       putPort(b, SERVER_PORT, f.socketLocalPort);
       if (f.socketPeerAddress != null) {
-        b.setAttribute(CLIENT_ADDRESS, f.socketPeerAddress.getHostAddress());
+        b.put(CLIENT_ADDRESS, f.socketPeerAddress.getHostAddress());
         putPort(b, CLIENT_PORT, f.socketPeerPort);
       } else if (f.peerHost != null) {
-        b.setAttribute(CLIENT_ADDRESS, f.peerHost);
+        b.put(CLIENT_ADDRESS, f.peerHost);
         putPort(b, CLIENT_PORT, f.peerPort);
       }
     }
     if (f.socketPeerAddress != null) {
-      b.setAttribute(NETWORK_PEER_ADDRESS, f.socketPeerAddress.getHostAddress());
+      b.put(NETWORK_PEER_ADDRESS, f.socketPeerAddress.getHostAddress());
       putPort(b, NETWORK_PEER_PORT, f.socketPeerPort);
     }
     if (offered) {
@@ -280,26 +440,27 @@ final class HandshakeSpans {
     }
     if (!ok) {
       put(b, HandshakeSemconv.DIAGNOSIS, Diagnosis.of(r, f));
-      b.setAttribute(HandshakeSemconv.FAILURE_REASON, FailureReason.of(r, f).value);
-      b.setAttribute(ERROR_TYPE, HandshakeValues.errorType(r, f));
+      b.put(HandshakeSemconv.FAILURE_REASON, FailureReason.of(r, f).value);
+      b.put(ERROR_TYPE, HandshakeValues.errorType(r, f));
       if (r.outcome() == HandshakeRecord.Outcome.ABANDONED) {
         put(b, ABANDON_REASON, r.abandonReason());
       }
       if (f.alertDescription != null) {
-        b.setAttribute(ALERT, f.alertDescription);
-        b.setAttribute(ALERT_ORIGIN, HandshakeValues.alertOrigin(r.alertReceived()));
+        b.put(ALERT, f.alertDescription);
+        b.put(ALERT_ORIGIN, HandshakeValues.alertOrigin(r.alertReceived()));
       }
       Frame failed = HandshakeValues.failedPhase(r);
       if (failed != null) {
-        b.setAttribute(FAILED_PHASE, PhaseNames.spanName(failed));
+        b.put(FAILED_PHASE, PhaseNames.spanName(failed));
       }
     }
     if (r.isClient() && f.ocspStapled) {
-      b.setAttribute(HandshakeSemconv.OCSP_STAPLED, true);
+      b.put(HandshakeSemconv.OCSP_STAPLED, true);
     }
     // A failed revocation check, or a slow handshake whose time went into OCSP/CRL fetches, is
     // explained by the responder and its timing (replaces the generic sentence).
     put(b, HandshakeSemconv.DIAGNOSIS, Diagnosis.revocation(r, slowThresholdNanos));
+    return b;
   }
 
   /**
@@ -315,15 +476,15 @@ final class HandshakeSpans {
     return t;
   }
 
-  private static void put(Span b, AttributeKey<String> key, String value) {
+  private static void put(AttributesBuilder b, AttributeKey<String> key, String value) {
     if (value != null) {
-      b.setAttribute(key, value);
+      b.put(key, value);
     }
   }
 
   /** The leaf of one side's chain, when there is one, under that side's keys. */
   private static void putCertificate(
-      Span b,
+      AttributesBuilder b,
       X509Certificate[] chain,
       AttributeKey<String> subject,
       AttributeKey<String> issuer,
@@ -334,15 +495,16 @@ final class HandshakeSpans {
       return;
     }
     CertificateFields c = CertificateFields.of(chain[0]);
-    b.setAttribute(subject, c.subject);
-    b.setAttribute(issuer, c.issuer);
-    b.setAttribute(notBefore, c.notBefore);
-    b.setAttribute(notAfter, c.notAfter);
+    b.put(subject, c.subject);
+    b.put(issuer, c.issuer);
+    b.put(notBefore, c.notBefore);
+    b.put(notAfter, c.notAfter);
     put(b, sha256, c.sha256);
   }
 
   /** Bounded: at most MAX_LIST entries (the last says how many were left out), 64 chars each. */
-  private static void putList(Span b, AttributeKey<List<String>> key, List<String> values) {
+  private static void putList(
+      AttributesBuilder b, AttributeKey<List<String>> key, List<String> values) {
     if (values == null || values.isEmpty()) {
       return;
     }
@@ -355,12 +517,12 @@ final class HandshakeSpans {
       }
       out.add(v.length() <= 64 ? v : v.substring(0, 61) + "...");
     }
-    b.setAttribute(key, out);
+    b.put(key, out);
   }
 
-  private static void putPort(Span b, AttributeKey<Long> key, int port) {
+  private static void putPort(AttributesBuilder b, AttributeKey<Long> key, int port) {
     if (port > 0) {
-      b.setAttribute(key, (long) port);
+      b.put(key, (long) port);
     }
   }
 }

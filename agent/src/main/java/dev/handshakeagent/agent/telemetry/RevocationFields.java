@@ -8,7 +8,7 @@ import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.HTTP_RESPONSE_
 import static dev.handshakeagent.agent.telemetry.HandshakeSemconv.URL_FULL;
 
 import dev.handshakeagent.agent.tracking.Frame;
-import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.common.AttributesBuilder;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -41,33 +41,33 @@ final class RevocationFields {
   private RevocationFields() {}
 
   /** Adds the revocation attributes of {@code fr}, when it is a revocation frame. */
-  static void put(SpanBuilder b, Frame fr) {
+  static void put(AttributesBuilder b, Frame fr) {
     if (fr.kind() != Frame.Kind.CHECK_REVOCATION && !fr.isFetch()) {
       return;
     }
     Object c = fr.certificate();
     if (c instanceof X509Certificate) {
       X509Certificate x = (X509Certificate) c;
-      b.setAttribute(CERTIFICATE_SUBJECT, x.getSubjectX500Principal().getName());
-      b.setAttribute(CERTIFICATE_SERIAL, serial(x));
+      b.put(CERTIFICATE_SUBJECT, x.getSubjectX500Principal().getName());
+      b.put(CERTIFICATE_SERIAL, serial(x));
     }
     if (fr.kind() == Frame.Kind.CHECK_REVOCATION) {
       if (fr.error() != null) {
-        b.setAttribute(ERROR_TYPE, checkErrorType(fr.error()));
+        b.put(ERROR_TYPE, checkErrorType(fr.error()));
       }
       return;
     }
     if (fr.url() != null) {
-      b.setAttribute(URL_FULL, fr.url().toString());
+      b.put(URL_FULL, fr.url().toString());
     }
     String outcome = outcome(fr);
-    b.setAttribute(FETCH_OUTCOME, outcome);
+    b.put(FETCH_OUTCOME, outcome);
     Long status = status(fr);
     if (status != null) {
-      b.setAttribute(HTTP_RESPONSE_STATUS_CODE, status);
+      b.put(HTTP_RESPONSE_STATUS_CODE, status);
     }
     if (fr.error() != null) {
-      b.setAttribute(ERROR_TYPE, root(fr.error()).getClass().getName());
+      b.put(ERROR_TYPE, root(fr.error()).getClass().getName());
     }
   }
 

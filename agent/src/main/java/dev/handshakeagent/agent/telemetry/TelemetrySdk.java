@@ -9,7 +9,9 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -55,38 +57,99 @@ public final class TelemetrySdk {
    */
   public static OpenTelemetrySdk create(
       Map<String, String> overrides, Consumer<String> warn, ExportReport report) {
+    return start(overrides, warn, report).sdk;
+  }
+
+  /** An autoconfigured SDK and the parts of its trace pipeline spans can be handed to directly. */
+  public static final class Started {
+    public final OpenTelemetrySdk sdk;
+
+    /**
+     * Null when the SDK is disabled or span limits are configured (then the tracer applies them).
+     */
+    public final DirectSpans direct;
+
+    Started(OpenTelemetrySdk sdk, DirectSpans direct) {
+      this.sdk = sdk;
+      this.direct = direct;
+    }
+  }
+
+  /** Settings the tracer applies to every span; when one is given, spans go through the tracer. */
+  private static final List<String> SPAN_LIMIT_KEYS =
+      List.of(
+          "otel.attribute.value.length.limit",
+          "otel.attribute.count.limit",
+          "otel.span.attribute.value.length.limit",
+          "otel.span.attribute.count.limit");
+
+  /**
+   * As {@link #create(Map, Consumer, ExportReport)}, and also captures what the tracer provider is
+   * made of (its sampler, span processors and resource), so the handshake spans can be handed to
+   * the same processors without being built through the tracer.
+   */
+  public static Started start(
+      Map<String, String> overrides, Consumer<String> warn, ExportReport report) {
     quietSdkExportLog();
-    return AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(TelemetrySdk::defaults)
-        .addPropertiesCustomizer(config -> overrides)
-        .addPropertiesCustomizer(config -> onlyHttpProtobuf(config, warn))
-        .addPropertiesCustomizer(config -> validEndpoints(config, warn))
-        .addSpanExporterCustomizer(
-            (exporter, config) ->
-                exporter instanceof OtlpHttpSpanExporter
-                    ? new ReportingSpanExporter(exporter, endpoint(config, "traces"), report)
-                    : exporter)
-        .addMetricExporterCustomizer(
-            (exporter, config) ->
-                exporter instanceof OtlpHttpMetricExporter
-                    ? new ReportingMetricExporter(exporter, endpoint(config, "metrics"), report)
-                    : exporter)
-        .addTracerProviderCustomizer(
-            (builder, config) -> builder.addSpanProcessor(report.counter()))
-        .addResourceCustomizer(
-            (resource, config) -> {
-              String name = resource.getAttribute(SERVICE_NAME);
-              if (name == null || name.startsWith("unknown_service")) {
-                return resource.merge(
-                    Resource.builder().put(SERVICE_NAME, defaultServiceName()).build());
-              }
-              return resource;
-            })
-        .addSamplerCustomizer((sampler, config) -> new KeepSampler(sampler))
-        .setServiceClassLoader(TelemetrySdk.class.getClassLoader())
-        .disableShutdownHook()
-        .build()
-        .getOpenTelemetrySdk();
+    List<SpanProcessor> processors = new ArrayList<>();
+    Sampler[] sampler = new Sampler[1];
+    Resource[] resource = new Resource[1];
+    boolean[] limited = new boolean[1];
+    SpanProcessor counter = report.counter();
+    OpenTelemetrySdk sdk =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(TelemetrySdk::defaults)
+            .addPropertiesCustomizer(config -> overrides)
+            .addPropertiesCustomizer(config -> onlyHttpProtobuf(config, warn))
+            .addPropertiesCustomizer(config -> validEndpoints(config, warn))
+            .addSpanExporterCustomizer(
+                (exporter, config) ->
+                    exporter instanceof OtlpHttpSpanExporter
+                        ? new ReportingSpanExporter(exporter, endpoint(config, "traces"), report)
+                        : exporter)
+            .addMetricExporterCustomizer(
+                (exporter, config) ->
+                    exporter instanceof OtlpHttpMetricExporter
+                        ? new ReportingMetricExporter(exporter, endpoint(config, "metrics"), report)
+                        : exporter)
+            .addSpanProcessorCustomizer(
+                (processor, config) -> {
+                  processors.add(processor);
+                  return processor;
+                })
+            .addTracerProviderCustomizer(
+                (builder, config) -> {
+                  for (String key : SPAN_LIMIT_KEYS) {
+                    limited[0] |= config.getString(key) != null;
+                  }
+                  return builder.addSpanProcessor(counter);
+                })
+            .addResourceCustomizer(
+                (r, config) -> {
+                  String name = r.getAttribute(SERVICE_NAME);
+                  Resource named =
+                      name == null || name.startsWith("unknown_service")
+                          ? r.merge(
+                              Resource.builder().put(SERVICE_NAME, defaultServiceName()).build())
+                          : r;
+                  resource[0] = named;
+                  return named;
+                })
+            .addSamplerCustomizer(
+                (configured, config) -> {
+                  sampler[0] = new KeepSampler(configured);
+                  return sampler[0];
+                })
+            .setServiceClassLoader(TelemetrySdk.class.getClassLoader())
+            .disableShutdownHook()
+            .build()
+            .getOpenTelemetrySdk();
+    processors.add(counter);
+    DirectSpans direct =
+        sampler[0] == null || resource[0] == null || limited[0]
+            ? null
+            : new DirectSpans(sampler[0], SpanProcessor.composite(processors), resource[0]);
+    return new Started(sdk, direct);
   }
 
   /** gRPC needs a sender this agent does not bundle: one line, and the accepted value instead. */

@@ -8,9 +8,12 @@ import dev.handshakeagent.agent.testing.OtlpReceiver;
 import dev.handshakeagent.agent.testing.TestPki;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +32,89 @@ class PackagedAgentOptionsTest {
 
   static String agent(String options) {
     return "-javaagent:" + PackagedAgentTest.AGENT.toAbsolutePath() + options;
+  }
+
+  /**
+   * The spans of a successful handshake are handed to the SDK's processors directly, unless a span
+   * limit is configured, when they are built through the tracer (which applies it). Both ways
+   * export the same spans: names, tree, status, scope, and every attribute (ports aside, which
+   * differ per connection), for full, resumed, mutual and HelloRetryRequest handshakes and a
+   * failure.
+   */
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void directAndTracerPathsExportTheSameSpans(String javaHome) throws Exception {
+    String[] scenarios = {
+      "TLS13_SOCKET_RSA",
+      "MTLS13_ENGINE",
+      "TLS12_ENGINE",
+      "RESUME13_SOCKET",
+      "RESUME12_SOCKET",
+      "HELLO_RETRY_SOCKET",
+      "KEY_UPDATE13_SOCKET",
+      "UNTRUSTED_SOCKET"
+    };
+    List<String> direct = canonicalSpans(javaHome, List.of(), scenarios);
+    List<String> tracer =
+        canonicalSpans(javaHome, List.of("-Dotel.span.attribute.count.limit=1000"), scenarios);
+    assertTrue(direct.size() > 40, "spans exported: " + direct);
+    assertEquals(String.join("\n", tracer), String.join("\n", direct));
+  }
+
+  private static List<String> canonicalSpans(
+      String javaHome, List<String> extra, String... scenarios) throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  agent(""),
+                  "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
+                  "-Dotel.service.name=paths",
+                  "-Dhandshake.slow.threshold=10m",
+                  "-Dotel.bsp.schedule.delay=100"));
+      args.addAll(extra);
+      ChildJvm.Output out = ChildJvm.run(javaHome, args, scenarios);
+      assertEquals(0, out.exitCode, out.stderr);
+      Map<String, String> names = new HashMap<>();
+      for (OtlpReceiver.Received r : receiver.spans()) {
+        names.put(HexFormat.of().formatHex(r.span.getSpanId().toByteArray()), r.span.getName());
+      }
+      return receiver.spans().stream()
+          .map(
+              r ->
+                  r.span.getName()
+                      + " <- "
+                      + names.getOrDefault(
+                          HexFormat.of().formatHex(r.span.getParentSpanId().toByteArray()), "-")
+                      + " status="
+                      + r.span.getStatus().getCode()
+                      + "/"
+                      + r.span.getStatus().getMessage()
+                      + " events="
+                      + r.span.getEventsCount()
+                      + " dropped="
+                      + r.span.getDroppedAttributesCount()
+                      + " kind="
+                      + r.span.getKind()
+                      + " service="
+                      + r.resourceAttr("service.name")
+                      + " "
+                      + r.span.getAttributesList().stream()
+                          .map(
+                              kv ->
+                                  kv.getKey()
+                                      + "="
+                                      + (kv.getKey().endsWith(".port")
+                                          ? "*"
+                                          : kv.getValue()
+                                              .toString()
+                                              .trim()
+                                              .replaceAll("\\s+", " ")))
+                          .sorted()
+                          .collect(Collectors.joining(",")))
+          .sorted()
+          .collect(Collectors.toList());
+    }
   }
 
   @ParameterizedTest

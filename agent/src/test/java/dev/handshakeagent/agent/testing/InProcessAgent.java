@@ -3,6 +3,7 @@ package dev.handshakeagent.agent.testing;
 import dev.handshakeagent.agent.AgentInstaller;
 import dev.handshakeagent.agent.AgentRuntime;
 import dev.handshakeagent.agent.jdk.JdkModel;
+import dev.handshakeagent.agent.telemetry.DirectSpans;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
 import dev.handshakeagent.agent.telemetry.KeepSampler;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -10,9 +11,11 @@ import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -55,11 +58,13 @@ public final class InProcessAgent {
 
   private static AgentRuntime install(String agentArgs, Sampler sampler, JdkModel model) {
     if (runtime == null) {
+      // The spans of a handshake without exceptions reach the processor directly (as with the real
+      // SDK); the others through the tracer provider: both paths are under test.
+      KeepSampler keep = new KeepSampler(sampler);
+      SpanProcessor processor = SimpleSpanProcessor.create(EXPORTER);
       SdkTracerProvider provider =
-          SdkTracerProvider.builder()
-              .setSampler(new KeepSampler(sampler))
-              .addSpanProcessor(SimpleSpanProcessor.create(EXPORTER))
-              .build();
+          SdkTracerProvider.builder().setSampler(keep).addSpanProcessor(processor).build();
+      DirectSpans direct = new DirectSpans(keep, processor, Resource.getDefault());
       SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(METRICS).build();
       runtime =
           AgentInstaller.install(
@@ -67,6 +72,11 @@ public final class InProcessAgent {
               ByteBuddyAgent.install(),
               () ->
                   new HandshakeExporter.Telemetry() {
+                    @Override
+                    public DirectSpans directSpans() {
+                      return direct;
+                    }
+
                     @Override
                     public TracerProvider tracerProvider() {
                       return provider;
