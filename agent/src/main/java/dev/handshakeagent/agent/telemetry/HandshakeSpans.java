@@ -67,6 +67,7 @@ import java.net.SocketException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -279,14 +280,11 @@ final class HandshakeSpans {
               TraceFlags.getSampled(),
               root.getTraceState());
       contexts.put(fr, context);
-      AttributesBuilder a = phaseAttributes(fr);
-      if (postHandshake) {
-        a.put(POST_HANDSHAKE, true);
-      }
+      String spanName = PhaseNames.spanName(fr);
       made.add(
           new HandshakeSpanData(
               direct,
-              PhaseNames.spanName(fr),
+              spanName,
               context,
               parent,
               fr.error() != null
@@ -294,7 +292,7 @@ final class HandshakeSpans {
                   : StatusData.unset(),
               epoch(fr.startNanos()),
               epoch(fr.endNanos()),
-              a.build()));
+              directPhaseAttributes(fr, spanName, postHandshake)));
     }
     for (HandshakeSpanData s : made) {
       direct.processor.onEnd(s);
@@ -349,6 +347,39 @@ final class HandshakeSpans {
       s.setStatus(StatusCode.ERROR, String.valueOf(fr.error().getMessage()));
     }
     return s;
+  }
+
+  /**
+   * The attributes of a plain message span (message and direction only), by span name and whether
+   * it is post-handshake: the same few sets on every handshake, made once. Export thread only.
+   */
+  private final Map<String, Attributes> messageAttributes = new HashMap<>();
+
+  private final Map<String, Attributes> postMessageAttributes = new HashMap<>();
+
+  /** The attributes of a direct phase span, shared when they are a plain message's. */
+  private Attributes directPhaseAttributes(Frame fr, String spanName, boolean postHandshake) {
+    boolean plain =
+        (fr.kind() == Frame.Kind.SEND || fr.kind() == Frame.Kind.RECEIVE)
+            && !"unknown".equals(PhaseNames.message(fr));
+    if (!plain) {
+      AttributesBuilder a = phaseAttributes(fr);
+      if (postHandshake) {
+        a.put(POST_HANDSHAKE, true);
+      }
+      return a.build();
+    }
+    Map<String, Attributes> cache = postHandshake ? postMessageAttributes : messageAttributes;
+    Attributes known = cache.get(spanName);
+    if (known == null) {
+      AttributesBuilder a = phaseAttributes(fr);
+      if (postHandshake) {
+        a.put(POST_HANDSHAKE, true);
+      }
+      known = a.build();
+      cache.put(spanName, known);
+    }
+    return known;
   }
 
   /** The attributes of one phase span: its message and direction, its alert, its revocation. */

@@ -68,11 +68,16 @@ public final class PhaseNames {
       case FETCH_CRL:
         return HandshakeSemconv.FETCH_CRL;
       case SEND:
-        return HandshakeSemconv.SEND + " " + message(f);
+        return SEND_NAMES.computeIfAbsent(message(f), m -> HandshakeSemconv.SEND + " " + m);
       default:
-        return HandshakeSemconv.RECEIVE + " " + message(f);
+        return RECEIVE_NAMES.computeIfAbsent(message(f), m -> HandshakeSemconv.RECEIVE + " " + m);
     }
   }
+
+  /** Span names by message: a few dozen, made once (the message names are bounded). */
+  private static final ConcurrentHashMap<String, String> SEND_NAMES = new ConcurrentHashMap<>();
+
+  private static final ConcurrentHashMap<String, String> RECEIVE_NAMES = new ConcurrentHashMap<>();
 
   /** For unknown messages: the raw wire type, so nothing is lost. */
   static String rawType(Frame f) {

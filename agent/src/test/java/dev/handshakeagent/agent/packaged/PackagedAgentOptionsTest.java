@@ -51,8 +51,7 @@ class PackagedAgentOptionsTest {
       "RESUME13_SOCKET",
       "RESUME12_SOCKET",
       "HELLO_RETRY_SOCKET",
-      "KEY_UPDATE13_SOCKET",
-      "UNTRUSTED_SOCKET"
+      "KEY_UPDATE13_SOCKET"
     };
     List<String> direct = canonicalSpans(javaHome, List.of(), scenarios);
     List<String> tracer =
