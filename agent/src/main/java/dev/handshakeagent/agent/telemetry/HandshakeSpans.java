@@ -533,12 +533,29 @@ final class HandshakeSpans {
     put(b, sha256, c.sha256);
   }
 
+  /**
+   * Bounded lists by their content: the offered and enabled lists repeat from handshake to
+   * handshake, so each distinct one is cut to size once. Export thread only; at most 256 entries.
+   */
+  private final Map<List<String>, List<String>> boundedLists = new HashMap<>();
+
   /** Bounded: at most MAX_LIST entries (the last says how many were left out), 64 chars each. */
-  private static void putList(
-      AttributesBuilder b, AttributeKey<List<String>> key, List<String> values) {
+  private void putList(AttributesBuilder b, AttributeKey<List<String>> key, List<String> values) {
     if (values == null || values.isEmpty()) {
       return;
     }
+    List<String> known = boundedLists.get(values);
+    if (known == null) {
+      known = bounded(values);
+      if (boundedLists.size() >= 256) {
+        boundedLists.clear();
+      }
+      boundedLists.put(List.copyOf(values), known);
+    }
+    b.put(key, known);
+  }
+
+  private static List<String> bounded(List<String> values) {
     List<String> out = new ArrayList<>();
     for (String v : values) {
       if (out.size() == HandshakeSemconv.MAX_LIST - 1
@@ -548,7 +565,7 @@ final class HandshakeSpans {
       }
       out.add(v.length() <= 64 ? v : v.substring(0, 61) + "...");
     }
-    b.put(key, out);
+    return List.copyOf(out);
   }
 
   private static void putPort(AttributesBuilder b, AttributeKey<Long> key, int port) {
