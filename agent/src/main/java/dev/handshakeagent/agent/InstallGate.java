@@ -11,7 +11,8 @@ import java.security.ProtectionDomain;
  * with {@link #TRIGGER}, so a JVM that makes no TLS connection loads no Byte Buddy, SDK or
  * JDK-model class. That first SunJSSE class installs the agent on the thread that loads it, inside
  * this callback and before the class is defined, so the first handshake is traced in full. Once
- * installed, the gate forwards every class to Byte Buddy's transformer; detaching removes the gate.
+ * installed, the gate forwards the classes of the two hooked packages to Byte Buddy's transformer
+ * (no other class costs more than the name check); detaching removes the gate.
  *
  * <p>Installing inside a class load must not wait on anything another class load could hold: the
  * install reads JDK class files as bytes (the JDK model check), defines the bridge and builds the
@@ -20,8 +21,11 @@ import java.security.ProtectionDomain;
  */
 final class InstallGate implements ClassFileTransformer {
 
-  /** The package (internal name) whose first class installs the agent. */
+  /** The package (internal name) whose first class installs the agent: SunJSSE's. */
   static final String TRIGGER = "sun/security/ssl/";
+
+  /** The other package with hooked classes: the JDK's PKIX implementation (revocation checks). */
+  static final String CERTPATH = "sun/security/provider/certpath/";
 
   final Instrumentation inst;
   private final AgentOptions options;
@@ -80,9 +84,13 @@ final class InstallGate implements ClassFileTransformer {
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer)
       throws IllegalClassFormatException {
+    // Every hooked class is in one of the two packages: Byte Buddy never sees any other class.
+    if (className == null || !(className.startsWith(TRIGGER) || className.startsWith(CERTPATH))) {
+      return null;
+    }
     ClassFileTransformer d = delegate;
     if (d == null) {
-      if (!pending || className == null || !className.startsWith(TRIGGER)) {
+      if (!pending || !className.startsWith(TRIGGER)) {
         return null;
       }
       d = install();
