@@ -13,8 +13,10 @@ import java.util.function.Supplier;
 
 /**
  * Installs the agent, at most once per JVM: options, module access, the bridge on the boot class
- * path and the startup check of the JDK model; then {@link AgentRuntime} starts the rest. This
- * class must not use bridge types (see {@link AgentRuntime}).
+ * path and the check of the JDK model; then {@link AgentRuntime} starts the rest. With {@code
+ * -javaagent} only the options are read at start-up, and the install waits for the first SunJSSE
+ * class to load ({@link InstallGate}): a JVM without TLS traffic pays almost nothing. This class
+ * must not use bridge types (see {@link AgentRuntime}).
  */
 public final class AgentInstaller {
 
@@ -29,7 +31,49 @@ public final class AgentInstaller {
 
   private static AgentRuntime installed;
 
+  /** The gate waiting for the first SunJSSE class (premain), until it installs. */
+  private static InstallGate armed;
+
   private AgentInstaller() {}
+
+  /**
+   * {@code -javaagent}: reads the options (a bad one is reported now) and leaves the install to the
+   * first SunJSSE class that loads. Never throws.
+   */
+  public static synchronized void arm(String agentArgs, Instrumentation inst) {
+    if (installed != null || armed != null) {
+      AgentLog.info("already installed in this JVM; the new options are ignored");
+      return;
+    }
+    try {
+      AgentOptions options = AgentOptions.fromEnvironment(agentArgs, AgentLog::warn);
+      if (!options.enabled) {
+        AgentLog.info("disabled by option " + AgentOptions.ENABLED + "=false");
+        return;
+      }
+      armed = InstallGate.armed(inst, options);
+      System.setProperty(STATUS_PROPERTY, "attached " + version());
+    } catch (Throwable t) {
+      AgentLog.warn("not installed, the application runs without it: " + t);
+    }
+  }
+
+  /** The install {@link #arm} left for later, on the thread loading the first SunJSSE class. */
+  static synchronized void installArmed(AgentOptions options, InstallGate gate) {
+    if (armed != gate) {
+      return; // detached before any TLS was used
+    }
+    armed = null;
+    try {
+      installed = doInstall(options, gate.inst, null, JdkModel.standard(), gate);
+    } catch (Throwable t) {
+      AgentLog.warn("not installed, the application runs without it: " + t);
+    }
+    if (installed == null) {
+      gate.close();
+      System.clearProperty(STATUS_PROPERTY);
+    }
+  }
 
   /**
    * Installs the agent with the SDK configured from the environment. Never throws: a failure is
@@ -57,12 +101,17 @@ public final class AgentInstaller {
       Instrumentation inst,
       Supplier<HandshakeExporter.Telemetry> telemetry,
       JdkModel model) {
-    if (installed != null) {
+    if (installed != null || armed != null) {
       AgentLog.info("already installed in this JVM; the new options are ignored");
       return installed;
     }
     try {
-      installed = doInstall(agentArgs, inst, telemetry, model);
+      AgentOptions options = AgentOptions.fromEnvironment(agentArgs, AgentLog::warn);
+      if (!options.enabled) {
+        AgentLog.info("disabled by option " + AgentOptions.ENABLED + "=false");
+        return null;
+      }
+      installed = doInstall(options, inst, telemetry, model, InstallGate.immediate(inst));
       if (installed != null) {
         System.setProperty(STATUS_PROPERTY, "attached " + version());
       }
@@ -78,6 +127,13 @@ public final class AgentInstaller {
    * afterwards works. Never throws.
    */
   public static synchronized void detach(Instrumentation inst) {
+    if (armed != null) {
+      armed.close();
+      armed = null;
+      System.setProperty(STATUS_PROPERTY, "detached");
+      AgentLog.info("detached before any TLS was used: nothing was instrumented");
+      return;
+    }
     if (installed == null) {
       AgentLog.info("not installed in this JVM; nothing to detach");
       return;
@@ -100,16 +156,12 @@ public final class AgentInstaller {
   }
 
   private static AgentRuntime doInstall(
-      String agentArgs,
+      AgentOptions options,
       Instrumentation inst,
       Supplier<HandshakeExporter.Telemetry> telemetry,
-      JdkModel model)
+      JdkModel model,
+      InstallGate gate)
       throws Exception {
-    AgentOptions options = AgentOptions.fromEnvironment(agentArgs, AgentLog::warn);
-    if (!options.enabled) {
-      AgentLog.info("disabled by option " + AgentOptions.ENABLED + "=false");
-      return null;
-    }
     // Byte Buddy without sun.misc.Unsafe (JDK 25 warns otherwise); the name is relocated by shade.
     System.setProperty("net.bytebuddy.safe", "true");
     JdkCheck check = JdkCheck.run(model);
@@ -131,7 +183,7 @@ public final class AgentInstaller {
 
     // From here on bridge types are used: AgentRuntime is loaded only now, after the bridge is
     // on the boot class path (verifying this class must not load any bridge type).
-    return AgentRuntime.start(options, features, inst, telemetry);
+    return AgentRuntime.start(options, features, inst, telemetry, gate);
   }
 
   /** Lets the agent read SunJSSE's fields; users need no {@code --add-opens}. */

@@ -1,6 +1,7 @@
 package dev.handshakeagent.agent;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.handshakeagent.agent.advice.HookTable;
@@ -21,17 +22,20 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -44,30 +48,34 @@ public final class AgentRuntime {
   public final HandshakeTracker tracker;
   public final HandshakeExporter exporter;
   public final Set<Feature> features;
-  final ResettableClassFileTransformer transformer;
-  private final Thread shutdownHook;
 
   /**
-   * The instrumentation the transformer was registered with. A later dynamic load (the detach
-   * command) gets a different instance, which cannot remove this one's transformer.
+   * The registered transformer, forwarding to Byte Buddy's. It holds the instrumentation it was
+   * registered with: a later dynamic load (the detach command) gets a different instance, which
+   * cannot remove this one's transformer.
    */
-  private final Instrumentation instrumentation;
+  private final InstallGate gate;
+
+  /** Names of the classes transformed, to give them their original bytecode back on detach. */
+  private final Set<String> transformed;
+
+  private final Thread shutdownHook;
 
   private AgentRuntime(
       AgentOptions options,
       HandshakeTracker tracker,
       HandshakeExporter exporter,
       Set<Feature> features,
-      ResettableClassFileTransformer transformer,
-      Thread shutdownHook,
-      Instrumentation instrumentation) {
+      InstallGate gate,
+      Set<String> transformed,
+      Thread shutdownHook) {
     this.options = options;
     this.tracker = tracker;
     this.exporter = exporter;
     this.features = features;
-    this.transformer = transformer;
+    this.gate = gate;
+    this.transformed = transformed;
     this.shutdownHook = shutdownHook;
-    this.instrumentation = instrumentation;
   }
 
   /**
@@ -76,7 +84,9 @@ public final class AgentRuntime {
    */
   void stop() {
     HandshakeBridge.install(null);
-    if (!transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)) {
+    // Without the gate registered, retransforming gives each class its original bytecode.
+    if (!gate.close()
+        || !retransform(gate.inst, c -> transformed.contains(c.getName()), "restore")) {
       AgentLog.warn("could not remove the instrumentation; the hooks stay in place, inactive");
     }
     try {
@@ -96,7 +106,8 @@ public final class AgentRuntime {
       AgentOptions options,
       Set<Feature> features,
       Instrumentation inst,
-      Supplier<HandshakeExporter.Telemetry> telemetry) {
+      Supplier<HandshakeExporter.Telemetry> telemetry,
+      InstallGate gate) {
     Supplier<HandshakeExporter.Telemetry> telemetryFactory =
         telemetry != null ? telemetry : () -> sdkTelemetry(options.otelProperties);
     HandshakeExporter exporter =
@@ -133,7 +144,22 @@ public final class AgentRuntime {
     }
     HandshakeBridge.install(tracker);
 
-    ResettableClassFileTransformer transformer = agentBuilder(features).installOn(inst);
+    Set<String> transformed = ConcurrentHashMap.newKeySet();
+    ElementMatcher.Junction<TypeDescription> types = none();
+    for (JdkInstrumentation i : HookTable.instrumentations(features)) {
+      types = types.or(i.types());
+    }
+    gate.open(agentBuilder(features, transformed).makeRaw());
+    // JSSE classes loaded before (attach; certpath classes used without TLS; none with premain):
+    // hooked now. Loaded classes are described from their Class objects, no class file is read.
+    ElementMatcher<TypeDescription> hooked = types;
+    retransform(
+        inst,
+        c ->
+            (c.getName().startsWith(SunJsse.PACKAGE + ".")
+                    || c.getName().startsWith(CertPath.PACKAGE + "."))
+                && hooked.matches(TypeDescription.ForLoadedType.of(c)),
+        "instrument");
     // At JVM exit, pending spans get at most 2 s: an unreachable collector must not hold the exit.
     Thread shutdownHook =
         new Thread(
@@ -142,20 +168,46 @@ public final class AgentRuntime {
                     2, TimeUnit.SECONDS, "JVM shutdown before the handshake finished"),
             "handshake-agent-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    return new AgentRuntime(options, tracker, exporter, features, transformer, shutdownHook, inst);
+    return new AgentRuntime(options, tracker, exporter, features, gate, transformed, shutdownHook);
   }
 
-  /** The one AgentBuilder: every default that is wrong for JDK classes is overridden here. */
-  static AgentBuilder agentBuilder(Set<Feature> features) {
+  /**
+   * Retransforms the loaded classes {@code which} accepts; false (with one warning line) if the JVM
+   * refused.
+   */
+  private static boolean retransform(Instrumentation inst, Predicate<Class<?>> which, String what) {
+    List<Class<?>> classes = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (inst.isModifiableClass(c) && which.test(c)) {
+        classes.add(c);
+      }
+    }
+    if (classes.isEmpty()) {
+      return true;
+    }
+    try {
+      inst.retransformClasses(classes.toArray(new Class<?>[0]));
+      return true;
+    } catch (Throwable t) {
+      AgentLog.warn("could not " + what + " the loaded JSSE classes " + classes + ": " + t);
+      return false;
+    }
+  }
+
+  /**
+   * The one AgentBuilder: every default that is wrong for JDK classes is overridden here. Made raw
+   * and registered through the {@link InstallGate}; {@code transformed} collects the names of the
+   * classes it changes.
+   */
+  static AgentBuilder agentBuilder(Set<Feature> features, Set<String> transformed) {
     AgentBuilder builder =
         new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             // Advice only changes method bodies, so already-loaded JDK classes can be
             // retransformed (dynamic attach, or a JMX-over-TLS agent that ran first).
             .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            .with(new ErrorListener())
+            .with(new ErrorListener(transformed))
             .with(
                 Boolean.getBoolean("handshake.debug.transform")
                     ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()
@@ -254,8 +306,27 @@ public final class AgentRuntime {
     }
   }
 
-  /** Byte Buddy swallows transformation errors unless told; one warning line per type. */
+  /**
+   * Byte Buddy swallows transformation errors unless told; one warning line per type. Also notes
+   * each transformed class, for detach.
+   */
   private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+    private final Set<String> transformed;
+
+    ErrorListener(Set<String> transformed) {
+      this.transformed = transformed;
+    }
+
+    @Override
+    public void onTransformation(
+        TypeDescription typeDescription,
+        ClassLoader classLoader,
+        JavaModule module,
+        boolean loaded,
+        DynamicType dynamicType) {
+      transformed.add(typeDescription.getName());
+    }
+
     @Override
     public void onError(
         String typeName,

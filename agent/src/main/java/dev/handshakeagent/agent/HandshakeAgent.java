@@ -10,8 +10,9 @@ import java.lang.instrument.Instrumentation;
 public final class HandshakeAgent {
   private HandshakeAgent() {}
 
+  /** Reads the options only; the install waits for the first TLS class (see InstallGate). */
   public static void premain(String args, Instrumentation inst) {
-    AgentInstaller.install(args, inst);
+    AgentInstaller.arm(args, inst);
   }
 
   /** Dynamic attach; the argument {@code detach} removes the agent instead. */

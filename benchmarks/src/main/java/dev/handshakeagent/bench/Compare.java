@@ -417,10 +417,12 @@ public final class Compare {
       }
     }
     Map<String, List<double[]>> startup = new LinkedHashMap<>();
+    Map<String, List<double[]>> startupNoTls = new LinkedHashMap<>();
     int startupRuns = intOption("startup-runs", quick ? 0 : 10);
     for (int i = 0; i < startupRuns; i++) {
       for (Config c : configs) {
-        startup.computeIfAbsent(c.name, k -> new ArrayList<>()).add(startupRun(c, i));
+        startup.computeIfAbsent(c.name, k -> new ArrayList<>()).add(startupRun(c, i, false));
+        startupNoTls.computeIfAbsent(c.name, k -> new ArrayList<>()).add(startupRun(c, i, true));
       }
     }
     int memory = intOption("memory", 0);
@@ -432,6 +434,7 @@ public final class Compare {
       }
     }
     long minutes = ChronoUnit.SECONDS.between(start, Instant.now());
+    this.startupNoTlsResults = startupNoTls;
     String report = new Report(this, startup, minutes, rounds).markdown();
     Path file = Paths.get(options.getOrDefault("report", outDir.resolve("results.md").toString()));
     Files.write(file, report.getBytes(StandardCharsets.UTF_8));
@@ -504,6 +507,9 @@ public final class Compare {
   /** Start-up runs per configuration: {wall ms, peak RSS KB, stderr lines}. */
   public Map<String, List<double[]>> startupResults;
 
+  /** As {@link #startupResults}, for the JVM that makes no TLS traffic. */
+  public Map<String, List<double[]>> startupNoTlsResults = Map.of();
+
   /** Spans the discarding receiver got per configuration. */
   /** OTLP metric exports received from the forks of {@code config}. */
   public long metricExports(String config) {
@@ -519,8 +525,11 @@ public final class Compare {
     return results.getOrDefault(workload, Map.of()).getOrDefault(config, List.of());
   }
 
-  /** One start-up run: {wall ms, peak RSS KB (NaN if unknown), stderr lines}. */
-  private double[] startupRun(Config c, int i) throws Exception {
+  /**
+   * One start-up run: {wall ms, peak RSS KB (NaN if unknown), stderr lines}; {@code noTls}: the JVM
+   * that makes no TLS traffic.
+   */
+  private double[] startupRun(Config c, int i, boolean noTls) throws Exception {
     List<String> cmd = new ArrayList<>();
     Path time = Paths.get("/usr/bin/time");
     Path rssFile = outDir.resolve("startup-rss.txt");
@@ -532,7 +541,12 @@ public final class Compare {
     cmd.add("-Dbench.pki=" + pkiDir);
     cmd.addAll(c.jvmArgs);
     cmd.addAll(List.of("-cp", benchClassPath, StartupMain.class.getName()));
-    Path err = outDir.resolve("startup-" + c.name + ".err");
+    if (noTls) {
+      cmd.add(StartupMain.NO_TLS);
+    }
+    String label = c.name + (noTls ? " " + StartupMain.NO_TLS : "");
+    Path err =
+        outDir.resolve("startup-" + c.name + (noTls ? "-" + StartupMain.NO_TLS : "") + ".err");
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -551,10 +565,10 @@ public final class Compare {
     double rss = timed ? Double.parseDouble(Files.readString(rssFile).trim()) : Double.NaN;
     List<String> lines = Files.readAllLines(err, StandardCharsets.ISO_8859_1);
     if (i == 0) {
-      startupStderr.put(c.name, lines.size() > 20 ? List.of(lines.size() + " lines") : lines);
+      startupStderr.put(label, lines.size() > 20 ? List.of(lines.size() + " lines") : lines);
     }
     System.out.printf(
-        Locale.ROOT, "start-up %s run %d: %.0f ms, %.0f MB%n", c.name, i + 1, ms, rss / 1024);
+        Locale.ROOT, "start-up %s run %d: %.0f ms, %.0f MB%n", label, i + 1, ms, rss / 1024);
     return new double[] {ms, rss, lines.size()};
   }
 

@@ -212,21 +212,31 @@ final class Report {
   }
 
   private void startupTable() {
-    if (startup.isEmpty()) {
+    startupTable(startup, "a JVM that makes one TLS 1.3 handshake and exits", "");
+    startupTable(
+        run.startupNoTlsResults,
+        "a JVM that makes no TLS traffic (a trivial main)",
+        " " + StartupMain.NO_TLS);
+  }
+
+  private void startupTable(Map<String, List<double[]>> runs, String title, String suffix) {
+    if (runs.isEmpty()) {
       return;
     }
     line("");
     line(
-        "### Start-up: a JVM that makes one TLS 1.3 handshake and exits ("
-            + startup.values().iterator().next().size()
+        "### Start-up: "
+            + title
+            + " ("
+            + runs.values().iterator().next().size()
             + " runs each, interleaved)");
     line("");
     line(
         "| configuration | wall ms median [min-max] | Δ wall ms | peak RSS MB median | Δ RSS MB | stderr lines |");
     line("|---|---:|---:|---:|---:|---|");
-    double baseMs = medianOf(startup.get("none"), 0);
-    double baseRss = medianOf(startup.get("none"), 1);
-    for (Map.Entry<String, List<double[]>> e : startup.entrySet()) {
+    double baseMs = medianOf(runs.get("none"), 0);
+    double baseRss = medianOf(runs.get("none"), 1);
+    for (Map.Entry<String, List<double[]>> e : runs.entrySet()) {
       double[] ms = column(e.getValue(), 0);
       line(
           "| "
@@ -244,7 +254,7 @@ final class Report {
               + " | "
               + String.format(Locale.ROOT, "%+.1f", (medianOf(e.getValue(), 1) - baseRss) / 1024)
               + " | "
-              + String.join(" / ", run.startupStderr.getOrDefault(e.getKey(), List.of()))
+              + String.join(" / ", run.startupStderr.getOrDefault(e.getKey() + suffix, List.of()))
                   .replace("|", "\\|")
               + " |");
     }

@@ -50,6 +50,8 @@ class BenchmarkSmokeTest {
     assertTrue(c.report.contains("| full TLS 1.3 EC P-256 |"), c.report);
     assertTrue(c.report.contains("### Start-up"), c.report);
     assertEquals(1, c.startupResults.get("agent").size());
+    assertTrue(c.report.contains("### Start-up: a JVM that makes no TLS traffic"), c.report);
+    assertEquals(1, c.startupNoTlsResults.get("agent").size());
     assertTrue(Files.readString(out.resolve("results.md")).contains("`agent` vs. `none`"));
   }
 
@@ -68,6 +70,7 @@ class BenchmarkSmokeTest {
     assertTrue(c.spansExported("agent") > 0, "the agent forks exported no span");
     // A normal start with the agent prints nothing on stderr (no JVM class-sharing note either).
     assertEquals(0.0, c.startupResults.get("agent").get(0)[2], c.report);
+    assertEquals(0.0, c.startupNoTlsResults.get("agent").get(0)[2], c.report);
   }
 
   @Test

@@ -6,7 +6,9 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import dev.handshakeagent.agent.jdk.Feature;
 import dev.handshakeagent.agent.jdk.JdkRow;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -14,6 +16,12 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /** Turns method rows of the JDK model into Byte Buddy method matchers: the model is the source. */
 final class Hooks {
+  /**
+   * Each advice class parsed once: the producer advice alone applies to some 40 classes, and
+   * parsing it for each was a visible part of the first handshake's cost.
+   */
+  private static final Map<Class<?>, Advice> ADVICE = new ConcurrentHashMap<>();
+
   private Hooks() {}
 
   static ElementMatcher.Junction<MethodDescription> method(JdkRow row) {
@@ -32,6 +40,6 @@ final class Hooks {
     if (!row.enabledIn(enabled)) {
       return builder;
     }
-    return builder.visit(Advice.to(advice).on(method(row)));
+    return builder.visit(ADVICE.computeIfAbsent(advice, Advice::to).on(method(row)));
   }
 }
