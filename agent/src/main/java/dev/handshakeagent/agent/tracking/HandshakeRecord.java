@@ -100,13 +100,17 @@ public final class HandshakeRecord {
   private String peerHost;
   private int peerPort = -1;
 
+  /**
+   * @param handshakeContext a weak reference to the JDK's handshake context (the one its map holds
+   *     as key), or null
+   */
   HandshakeRecord(
-      Object handshakeContext,
+      WeakReference<Object> handshakeContext,
       Object transport,
       boolean client,
       long startNanos,
       HandshakeRecord parentHandshake) {
-    this.handshakeContext = handshakeContext == null ? null : new WeakReference<>(handshakeContext);
+    this.handshakeContext = handshakeContext;
     this.transport = new WeakReference<>(transport);
     this.client = client;
     this.engine = transport instanceof SSLEngine;

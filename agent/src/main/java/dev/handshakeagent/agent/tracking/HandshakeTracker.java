@@ -4,6 +4,7 @@ import dev.handshakeagent.agent.jdk.Feature;
 import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeListener;
 import java.io.ByteArrayOutputStream;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -206,9 +207,10 @@ public final class HandshakeTracker implements HandshakeListener {
     if (client && transport instanceof SSLEngine && isIgnored((SSLEngine) transport)) {
       return;
     }
-    HandshakeRecord r = new HandshakeRecord(hc, transport, client, System.nanoTime(), null);
+    WeakReference<Object> key = byHandshake.weakKey(hc);
+    HandshakeRecord r = new HandshakeRecord(key, transport, client, System.nanoTime(), null);
     r.applicationParent = applicationParent.get();
-    byHandshake.put(hc, r);
+    byHandshake.putKey(key, r);
     byConnection.put(tc, r);
     active.add(r);
   }
@@ -227,7 +229,9 @@ public final class HandshakeTracker implements HandshakeListener {
     // A new_session_ticket (or key_update) from the server: it accepted this client.
     releaseIfHeld(last);
     Object transport = JsseAccess.get(j.tcTransport, tc);
-    byHandshake.put(pc, new HandshakeRecord(pc, transport, last.client, System.nanoTime(), last));
+    WeakReference<Object> key = byHandshake.weakKey(pc);
+    byHandshake.putKey(
+        key, new HandshakeRecord(key, transport, last.client, System.nanoTime(), last));
   }
 
   @Override

@@ -38,6 +38,22 @@ final class WeakIdentityMap<V> {
     map.put(new Key(key, queue), value);
   }
 
+  /**
+   * A weak reference to {@code key} that {@link #putKey} stores as the key itself, so a value that
+   * needs a weak reference to its key too shares this one (one reference object, not two).
+   */
+  WeakReference<Object> weakKey(Object key) {
+    return new Key(key, queue);
+  }
+
+  /** Maps the referent of {@code key}, made by {@link #weakKey} of this map, to {@code value}. */
+  void putKey(WeakReference<Object> key, V value) {
+    if (!(key instanceof Key)) {
+      throw new IllegalArgumentException("not a key of this map");
+    }
+    map.put(key, value);
+  }
+
   V remove(Object key) {
     return map.remove(new Probe(key));
   }
