@@ -87,6 +87,13 @@ public final class HandshakeTracker implements HandshakeListener {
   private final Consumer<Throwable> errorLog;
   private final JsseAccessHolder jsse;
   private final Supplier<Object> applicationParent;
+
+  /**
+   * Whether frames are pushed at all (the phase hooks are installed): without them no event can
+   * find an open frame, so the ones that only look for one return before any thread-local lookup.
+   */
+  private final boolean frames;
+
   private volatile boolean captureOffers = true;
   private volatile long rejectionWaitNanos = TimeUnit.SECONDS.toNanos(2);
 
@@ -157,6 +164,7 @@ public final class HandshakeTracker implements HandshakeListener {
     this.abandonTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(abandonTimeoutMillis);
     this.errorLog = errorLog;
     this.jsse = new JsseAccessHolder(jsseAccessFailed, features);
+    this.frames = features.contains(Feature.PHASES);
   }
 
   /**
@@ -374,7 +382,7 @@ public final class HandshakeTracker implements HandshakeListener {
 
   @Override
   public void messageComplete(Object outStream) {
-    if (!captureOffers) {
+    if (!captureOffers || !frames) {
       return;
     }
     ArrayList<Frame> stack = threads.get().stack;
