@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -56,6 +57,15 @@ public final class HandshakeExporter implements HandshakeSink {
   private static final int QUEUE_CAPACITY = 8192;
   private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /**
+   * After the queue ran empty the thread naps this long before it asks handshake threads to wake
+   * it: while handshakes keep coming (more than one per nap) none of them pays for a wake-up.
+   */
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /** Longest wait for a handshake: the sweep and held successes are timed by it. */
+  private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
   private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final AtomicLong enqueued = new AtomicLong();
   private final AtomicLong processed = new AtomicLong();
@@ -71,7 +81,10 @@ public final class HandshakeExporter implements HandshakeSink {
   private HandshakeSpans spans;
   private HandshakeMetrics metrics;
   private volatile boolean running = true;
-  private Thread thread;
+  private volatile Thread thread;
+
+  /** The agent's thread is parked until the next handshake: the first one to come unparks it. */
+  private volatile boolean sleeping;
 
   /**
    * @param slowThresholdMillis handshakes at least this long are kept whatever the sampler says
@@ -118,6 +131,15 @@ public final class HandshakeExporter implements HandshakeSink {
   private boolean offer(Object item) {
     if (queue.offer(item)) {
       enqueued.incrementAndGet();
+      if (sleeping) {
+        // Only the first handshake after a quiet spell wakes the agent's thread (one futex call);
+        // while it lingers or works, handing over is a store into the queue and nothing else.
+        sleeping = false;
+        Thread t = thread;
+        if (t != null) {
+          LockSupport.unpark(t);
+        }
+      }
       return true;
     }
     if (dropped.getAndIncrement() == 0) {
@@ -230,7 +252,7 @@ public final class HandshakeExporter implements HandshakeSink {
     long lastSweep = System.nanoTime();
     while (running) {
       try {
-        Object item = queue.poll(200, TimeUnit.MILLISECONDS);
+        Object item = next();
         if (item != null) {
           try {
             export(item);
@@ -252,6 +274,37 @@ public final class HandshakeExporter implements HandshakeSink {
         tracker.suppressed(t);
       }
     }
+  }
+
+  /**
+   * The next queued item, or null after a while without one. Handshake threads never signal the
+   * queue's condition: this thread naps ({@link #LINGER_NANOS}) when the queue runs empty and only
+   * when it stays empty asks to be woken ({@link #sleeping}), so a busy application pays no wake-up
+   * per handshake.
+   */
+  private Object next() throws InterruptedException {
+    Object item = queue.poll();
+    if (item != null) {
+      return item;
+    }
+    LockSupport.parkNanos(this, LINGER_NANOS);
+    item = queue.poll();
+    if (item != null) {
+      return item;
+    }
+    sleeping = true;
+    // Checked again after announcing it: a handshake queued in between either is seen here or
+    // sees the flag and unparks this thread.
+    item = queue.poll();
+    if (item == null) {
+      LockSupport.parkNanos(this, IDLE_WAIT_NANOS);
+      item = queue.poll();
+    }
+    sleeping = false;
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    return item;
   }
 
   private void export(Object item) {

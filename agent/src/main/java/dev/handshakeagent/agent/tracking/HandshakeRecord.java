@@ -56,7 +56,10 @@ public final class HandshakeRecord {
 
   private int state = ACTIVE;
   private int openFrames;
-  private final List<Frame> phases = new ArrayList<>(16);
+
+  /** Made on the first phase: a handshake recorded without phases allocates no list. */
+  private ArrayList<Frame> phases;
+
   volatile long lastActivityNanos;
 
   // Set once when the record ends (under the monitor), read by the export thread afterwards.
@@ -97,13 +100,17 @@ public final class HandshakeRecord {
   private String peerHost;
   private int peerPort = -1;
 
+  /**
+   * @param handshakeContext a weak reference to the JDK's handshake context (the one its map holds
+   *     as key), or null
+   */
   HandshakeRecord(
-      Object handshakeContext,
+      WeakReference<Object> handshakeContext,
       Object transport,
       boolean client,
       long startNanos,
       HandshakeRecord parentHandshake) {
-    this.handshakeContext = handshakeContext == null ? null : new WeakReference<>(handshakeContext);
+    this.handshakeContext = handshakeContext;
     this.transport = new WeakReference<>(transport);
     this.client = client;
     this.engine = transport instanceof SSLEngine;
@@ -140,21 +147,22 @@ public final class HandshakeRecord {
       revocationError = error;
     }
     if (frame.isExported()) {
-      phases.add(frame);
+      addPhase(frame);
     }
     if (openFrames > 0) {
       return false;
     }
     if (parentHandshake != null) {
-      return !phases.isEmpty();
+      return phases != null && !phases.isEmpty();
     }
     return state == ENDING && end(now);
   }
 
   /** Takes the phases of a complete post-handshake batch. */
   synchronized List<Frame> takePostHandshakeBatch() {
-    List<Frame> batch = new ArrayList<>(phases);
-    phases.clear();
+    // Handed over whole (the next batch starts a new list): no copy on the handshake thread.
+    List<Frame> batch = phases == null ? new ArrayList<>() : phases;
+    phases = null;
     return batch;
   }
 
@@ -204,7 +212,7 @@ public final class HandshakeRecord {
     this.failureMessage = message;
     this.thrown = thrown;
     this.failedFrame = alertFrame;
-    phases.add(alertFrame);
+    addPhase(alertFrame);
     endNanos = now;
     state = ENDED;
     return true;
@@ -252,6 +260,13 @@ public final class HandshakeRecord {
     return (force || openFrames == 0) && end(now);
   }
 
+  private void addPhase(Frame frame) {
+    if (phases == null) {
+      phases = new ArrayList<>(8);
+    }
+    phases.add(frame);
+  }
+
   private void keepEndObjects(Object hc, Object tc, Object session) {
     this.endHandshakeContext = hc;
     this.endTransportContext = tc;
@@ -291,7 +306,7 @@ public final class HandshakeRecord {
 
   /** For the export thread: the phases, in the order they closed. */
   public synchronized List<Frame> phases() {
-    return new ArrayList<>(phases);
+    return phases == null ? new ArrayList<>() : new ArrayList<>(phases);
   }
 
   public Object applicationParent() {
@@ -409,7 +424,7 @@ public final class HandshakeRecord {
 
   /** The last phase that closed, or null. */
   public synchronized Frame lastPhase() {
-    return phases.isEmpty() ? null : phases.get(phases.size() - 1);
+    return phases == null || phases.isEmpty() ? null : phases.get(phases.size() - 1);
   }
 
   /**

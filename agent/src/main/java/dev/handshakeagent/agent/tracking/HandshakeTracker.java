@@ -4,6 +4,7 @@ import dev.handshakeagent.agent.jdk.Feature;
 import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.bridge.HandshakeListener;
 import java.io.ByteArrayOutputStream;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -86,6 +87,13 @@ public final class HandshakeTracker implements HandshakeListener {
   private final Consumer<Throwable> errorLog;
   private final JsseAccessHolder jsse;
   private final Supplier<Object> applicationParent;
+
+  /**
+   * Whether frames are pushed at all (the phase hooks are installed): without them no event can
+   * find an open frame, so the ones that only look for one return before any thread-local lookup.
+   */
+  private final boolean frames;
+
   private volatile boolean captureOffers = true;
   private volatile long rejectionWaitNanos = TimeUnit.SECONDS.toNanos(2);
 
@@ -96,16 +104,28 @@ public final class HandshakeTracker implements HandshakeListener {
   /** Client successes waiting for the server's verdict (a subset of {@link #active}). */
   private final Set<HandshakeRecord> held = ConcurrentHashMap.newKeySet();
 
-  private final ThreadLocal<ArrayList<Frame>> frames = ThreadLocal.withInitial(ArrayList::new);
+  private final ThreadLocal<ThreadState> threads = ThreadLocal.withInitial(ThreadState::new);
   private final AtomicLong suppressed = new AtomicLong();
   private volatile IgnoredPeers ignored = new IgnoredPeers(Collections.emptySet());
+
+  /**
+   * What every event needs on its thread, behind one thread-local lookup: the frame stack, and a
+   * probe reused for the weak maps' lookups (no allocation per lookup).
+   */
+  private static final class ThreadState {
+    final ArrayList<Frame> stack = new ArrayList<>();
+    final WeakIdentityMap.Probe probe = new WeakIdentityMap.Probe();
+  }
 
   /** {@code host:port} peers not traced, and their ports (most handshakes differ in the port). */
   private static final class IgnoredPeers {
     final Set<String> hostPorts;
 
-    /** Null when some entry has no numeric port: then only the whole string is compared. */
-    final Set<Integer> ports;
+    /**
+     * Null when some entry has no numeric port: then only the whole string is compared. An array:
+     * checking the port of every client handshake boxes nothing.
+     */
+    final int[] ports;
 
     IgnoredPeers(Set<String> hostPorts) {
       this.hostPorts = Set.copyOf(hostPorts);
@@ -118,7 +138,7 @@ public final class HandshakeTracker implements HandshakeListener {
           numeric = false;
         }
       }
-      this.ports = numeric ? Set.copyOf(p) : null;
+      this.ports = numeric ? p.stream().mapToInt(Integer::intValue).toArray() : null;
     }
   }
 
@@ -144,6 +164,7 @@ public final class HandshakeTracker implements HandshakeListener {
     this.abandonTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(abandonTimeoutMillis);
     this.errorLog = errorLog;
     this.jsse = new JsseAccessHolder(jsseAccessFailed, features);
+    this.frames = features.contains(Feature.PHASES);
   }
 
   /**
@@ -214,9 +235,10 @@ public final class HandshakeTracker implements HandshakeListener {
     if (client && transport instanceof SSLEngine && isIgnored((SSLEngine) transport)) {
       return;
     }
-    HandshakeRecord r = new HandshakeRecord(hc, transport, client, System.nanoTime(), null);
+    WeakReference<Object> key = byHandshake.weakKey(hc);
+    HandshakeRecord r = new HandshakeRecord(key, transport, client, System.nanoTime(), null);
     r.applicationParent = applicationParent.get();
-    byHandshake.put(hc, r);
+    byHandshake.putKey(key, r);
     byConnection.put(tc, r);
     active.add(r);
   }
@@ -228,20 +250,23 @@ public final class HandshakeTracker implements HandshakeListener {
       return;
     }
     Object tc = JsseAccess.get(j.hcConContext, pc);
-    HandshakeRecord last = byConnection.get(tc);
+    HandshakeRecord last = connectionRecord(tc);
     if (last == null) {
       return;
     }
     // A new_session_ticket (or key_update) from the server: it accepted this client.
     releaseIfHeld(last);
     Object transport = JsseAccess.get(j.tcTransport, tc);
-    byHandshake.put(pc, new HandshakeRecord(pc, transport, last.client, System.nanoTime(), last));
+    WeakReference<Object> key = byHandshake.weakKey(pc);
+    byHandshake.putKey(
+        key, new HandshakeRecord(key, transport, last.client, System.nanoTime(), last));
   }
 
   @Override
   public void consumeEnter(Object hc, byte type, ByteBuffer message) {
-    HandshakeRecord r = byHandshake.get(hc);
-    Frame f = push(hc, r, Frame.Kind.RECEIVE);
+    ThreadState state = threads.get();
+    HandshakeRecord r = recordOf(state, hc);
+    Frame f = push(state, hc, r, Frame.Kind.RECEIVE);
     f.wireType = type & 0xFF;
     f.helloRetry = type == 2 && isHelloRetryRequest(message);
     if (type == 1 && r != null && !r.client && captureOffers && message != null) {
@@ -273,40 +298,45 @@ public final class HandshakeTracker implements HandshakeListener {
   public void changeCipherSpecEnter(Object tc) {
     JsseAccess j = jsse.get();
     Object hc = j == null ? null : JsseAccess.get(j.tcHandshakeContext, tc);
-    Frame f = push(tc, byHandshake.get(hc), Frame.Kind.RECEIVE);
+    ThreadState state = threads.get();
+    Frame f = push(state, tc, recordOf(state, hc), Frame.Kind.RECEIVE);
     f.jdkMessageName = SunJsse.CHANGE_CIPHER_SPEC.name;
   }
 
   @Override
   public void produceEnter(Object hc, String producer) {
-    Frame f = push(hc, byHandshake.get(hc), Frame.Kind.SEND);
+    ThreadState state = threads.get();
+    Frame f = push(state, hc, recordOf(state, hc), Frame.Kind.SEND);
     f.jdkMessageName = SELF_DELIVERING_PRODUCERS.get(producer);
   }
 
   @Override
   public void trustCheckEnter(Object hc) {
-    push(hc, byHandshake.get(hc), Frame.Kind.VALIDATE_CHAIN);
+    ThreadState state = threads.get();
+    push(state, hc, recordOf(state, hc), Frame.Kind.VALIDATE_CHAIN);
   }
 
   @Override
   public void revocationCheckEnter(Object certificate) {
-    HandshakeRecord r = currentRecord();
+    ThreadState state = threads.get();
+    HandshakeRecord r = currentRecord(state);
     if (r != null) {
-      push(certificate, r, Frame.Kind.CHECK_REVOCATION).certificate = certificate;
+      push(state, certificate, r, Frame.Kind.CHECK_REVOCATION).certificate = certificate;
     }
   }
 
   @Override
   public void revocationFetchEnter(Object context, Object uri, boolean ocsp) {
-    HandshakeRecord r = currentRecord();
+    ThreadState state = threads.get();
+    HandshakeRecord r = currentRecord(state);
     if (r != null) {
-      push(context, r, ocsp ? Frame.Kind.FETCH_OCSP : Frame.Kind.FETCH_CRL).url = uri;
+      push(state, context, r, ocsp ? Frame.Kind.FETCH_OCSP : Frame.Kind.FETCH_CRL).url = uri;
     }
   }
 
   @Override
   public void revocationFetchExit(Object context, boolean network, Throwable thrown) {
-    ArrayList<Frame> stack = frames.get();
+    ArrayList<Frame> stack = threads.get().stack;
     int top = stack.size() - 1;
     if (top < 0 || stack.get(top).context != context) {
       return; // not opened (no handshake on this thread): nothing to close
@@ -317,7 +347,7 @@ public final class HandshakeTracker implements HandshakeListener {
 
   @Override
   public void frameExit(Object context, Object result, Throwable thrown) {
-    ArrayList<Frame> stack = frames.get();
+    ArrayList<Frame> stack = threads.get().stack;
     int i = stack.size() - 1;
     while (i >= 0 && stack.get(i).context != context) {
       i--;
@@ -350,7 +380,7 @@ public final class HandshakeTracker implements HandshakeListener {
 
   @Override
   public void messageWritten(Object message, Object outStream) {
-    ArrayList<Frame> stack = frames.get();
+    ArrayList<Frame> stack = threads.get().stack;
     if (stack.isEmpty()) {
       return;
     }
@@ -372,10 +402,10 @@ public final class HandshakeTracker implements HandshakeListener {
 
   @Override
   public void messageComplete(Object outStream) {
-    if (!captureOffers) {
+    if (!captureOffers || !frames) {
       return;
     }
-    ArrayList<Frame> stack = frames.get();
+    ArrayList<Frame> stack = threads.get().stack;
     if (stack.isEmpty()) {
       return;
     }
@@ -400,7 +430,7 @@ public final class HandshakeTracker implements HandshakeListener {
 
   @Override
   public void handshakeFinished(Object tc) {
-    HandshakeRecord r = byConnection.get(tc);
+    HandshakeRecord r = connectionRecord(tc);
     if (r == null) {
       return;
     }
@@ -434,7 +464,7 @@ public final class HandshakeTracker implements HandshakeListener {
     if (j == null) {
       return;
     }
-    HandshakeRecord r = byConnection.get(tc);
+    HandshakeRecord r = connectionRecord(tc);
     long now = System.nanoTime();
     boolean negotiated = JsseAccess.getBoolean(j.tcIsNegotiated, tc);
     if (r != null && held.contains(r)) {
@@ -481,7 +511,7 @@ public final class HandshakeTracker implements HandshakeListener {
 
   @Override
   public void closing(Object tc) {
-    HandshakeRecord r = byConnection.get(tc);
+    HandshakeRecord r = connectionRecord(tc);
     if (r == null) {
       return;
     }
@@ -507,7 +537,7 @@ public final class HandshakeTracker implements HandshakeListener {
     if (held.isEmpty()) {
       return; // every read of every connection comes here: nothing to do in the usual case
     }
-    HandshakeRecord r = byConnection.get(tc);
+    HandshakeRecord r = connectionRecord(tc);
     if (r == null || !held.contains(r)) {
       return;
     }
@@ -612,8 +642,8 @@ public final class HandshakeTracker implements HandshakeListener {
     return out;
   }
 
-  private Frame push(Object context, HandshakeRecord r, Frame.Kind kind) {
-    ArrayList<Frame> stack = frames.get();
+  private Frame push(ThreadState state, Object context, HandshakeRecord r, Frame.Kind kind) {
+    ArrayList<Frame> stack = state.stack;
     long now = System.nanoTime();
     Frame parent = null;
     if (r != null) {
@@ -635,8 +665,8 @@ public final class HandshakeTracker implements HandshakeListener {
    * object, but run inside the trust manager call that the VALIDATE_CHAIN frame wraps, on the same
    * thread.
    */
-  private HandshakeRecord currentRecord() {
-    ArrayList<Frame> stack = frames.get();
+  private HandshakeRecord currentRecord(ThreadState state) {
+    ArrayList<Frame> stack = state.stack;
     for (int i = stack.size() - 1; i >= 0; i--) {
       HandshakeRecord r = stack.get(i).record;
       if (r != null) {
@@ -647,7 +677,7 @@ public final class HandshakeTracker implements HandshakeListener {
   }
 
   private Frame innermostFrame(HandshakeRecord r) {
-    ArrayList<Frame> stack = frames.get();
+    ArrayList<Frame> stack = threads.get().stack;
     for (int i = stack.size() - 1; i >= 0; i--) {
       if (stack.get(i).record == r) {
         return stack.get(i);
@@ -661,10 +691,42 @@ public final class HandshakeTracker implements HandshakeListener {
     if (i.hostPorts.isEmpty()) {
       return false;
     }
-    if (i.ports != null && !i.ports.contains(engine.getPeerPort())) {
+    if (i.ports != null && !contains(i.ports, engine.getPeerPort())) {
       return false; // no string built for the usual handshake
     }
     return i.hostPorts.contains(engine.getPeerHost() + ":" + engine.getPeerPort());
+  }
+
+  private static boolean contains(int[] values, int value) {
+    for (int v : values) {
+      if (v == value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The last handshake record of connection {@code tc}, or null. */
+  private HandshakeRecord connectionRecord(Object tc) {
+    return byConnection.get(tc, threads.get().probe);
+  }
+
+  /**
+   * The record of {@code hc}: from a frame of it already open on this thread (a producer inside a
+   * consumer, the usual nesting) without a map lookup, else from the map.
+   */
+  private HandshakeRecord recordOf(ThreadState state, Object hc) {
+    if (hc == null) {
+      return null;
+    }
+    ArrayList<Frame> stack = state.stack;
+    for (int i = stack.size() - 1; i >= 0; i--) {
+      Frame f = stack.get(i);
+      if (f.context == hc) {
+        return f.record;
+      }
+    }
+    return byHandshake.get(hc, state.probe);
   }
 
   /** Absolute reads only: the JDK's buffer position is left untouched. */

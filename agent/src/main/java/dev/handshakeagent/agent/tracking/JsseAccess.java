@@ -230,6 +230,20 @@ public final class JsseAccess {
     }
   }
 
+  /** A getter without arguments: no varargs array per call. */
+  static Object invoke(Method m, Object target) {
+    if (m == null) {
+      return null;
+    }
+    try {
+      return m.invoke(target, NO_ARGS);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final Object[] NO_ARGS = new Object[0];
+
   static Object invoke(Method m, Object target, Object... args) {
     if (m == null) {
       return null;

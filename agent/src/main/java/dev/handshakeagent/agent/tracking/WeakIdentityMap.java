@@ -17,8 +17,41 @@ final class WeakIdentityMap<V> {
     return key == null ? null : map.get(new Probe(key));
   }
 
+  /**
+   * The same lookup with a caller's reusable probe (one per thread), so a lookup allocates nothing
+   * even where the JIT cannot prove that a fresh probe stays local. Cleared again afterwards: the
+   * probe must not keep the key alive.
+   */
+  V get(Object key, Probe probe) {
+    if (key == null) {
+      return null;
+    }
+    probe.referent = key;
+    try {
+      return map.get(probe);
+    } finally {
+      probe.referent = null;
+    }
+  }
+
   void put(Object key, V value) {
     map.put(new Key(key, queue), value);
+  }
+
+  /**
+   * A weak reference to {@code key} that {@link #putKey} stores as the key itself, so a value that
+   * needs a weak reference to its key too shares this one (one reference object, not two).
+   */
+  WeakReference<Object> weakKey(Object key) {
+    return new Key(key, queue);
+  }
+
+  /** Maps the referent of {@code key}, made by {@link #weakKey} of this map, to {@code value}. */
+  void putKey(WeakReference<Object> key, V value) {
+    if (!(key instanceof Key)) {
+      throw new IllegalArgumentException("not a key of this map");
+    }
+    map.put(key, value);
   }
 
   V remove(Object key) {
@@ -66,9 +99,11 @@ final class WeakIdentityMap<V> {
     }
   }
 
-  /** Lookup key: strong and short-lived. */
-  private static final class Probe {
-    final Object referent;
+  /** Lookup key: strong and short-lived, or reused by one thread for one lookup at a time. */
+  static final class Probe {
+    Object referent;
+
+    Probe() {}
 
     Probe(Object referent) {
       this.referent = referent;
