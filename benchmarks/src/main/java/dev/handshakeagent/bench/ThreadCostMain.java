@@ -11,8 +11,8 @@ import java.util.Arrays;
  * rounds after a warm-up. Work the agent does on its own threads is not counted, so the difference
  * to a run without the agent is what recording costs the application's thread.
  *
- * <p>Usage: {@code ThreadCostMain resumed12|full13 [warm-up seconds] [rounds] [pairs per round]}.
- * Prints one {@code THREAD} line: workload, CPU µs per pair, bytes per pair.
+ * <p>Usage: {@code ThreadCostMain resumed12|resumed13|full12|full13 [warm-up seconds] [rounds]
+ * [pairs per round]}. Prints one {@code THREAD} line: workload, CPU µs per pair, bytes per pair.
  */
 public final class ThreadCostMain {
   private ThreadCostMain() {}

@@ -86,6 +86,9 @@ public final class HandshakeExporter implements HandshakeSink {
   /** The agent's thread is parked until the next handshake: the first one to come unparks it. */
   private volatile boolean sleeping;
 
+  /** The agent's thread only: its last wait saw no handshake. */
+  private boolean idle = true;
+
   /**
    * @param slowThresholdMillis handshakes at least this long are kept whatever the sampler says
    * @param offered record what the client offered and the server enabled (the {@code offered}
@@ -285,12 +288,15 @@ public final class HandshakeExporter implements HandshakeSink {
   private Object next() throws InterruptedException {
     Object item = queue.poll();
     if (item != null) {
+      idle = false;
       return item;
     }
-    LockSupport.parkNanos(this, LINGER_NANOS);
-    item = queue.poll();
-    if (item != null) {
-      return item;
+    if (!idle) {
+      LockSupport.parkNanos(this, LINGER_NANOS);
+      item = queue.poll();
+      if (item != null) {
+        return item;
+      }
     }
     sleeping = true;
     // Checked again after announcing it: a handshake queued in between either is seen here or
@@ -301,6 +307,8 @@ public final class HandshakeExporter implements HandshakeSink {
       item = queue.poll();
     }
     sleeping = false;
+    // A whole wait without a handshake: the next empty queue sleeps at once (no linger while idle).
+    idle = item == null;
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
