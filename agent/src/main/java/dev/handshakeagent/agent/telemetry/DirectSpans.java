@@ -31,7 +31,7 @@ public final class DirectSpans {
     this.sampler = sampler;
     this.processor = processor;
     this.resource = resource;
-    scope("dev.handshakeagent", null);
+    scope(HandshakeSemconv.SCOPE, null);
   }
 
   /** The instrumentation scope the spans are reported under (the tracer's name and version). */
