@@ -195,15 +195,6 @@ public final class HandshakeTracker implements HandshakeListener {
     return byHandshake.size() + byConnection.size();
   }
 
-  /** Reads every fact of an ended record: call on the export thread. */
-  public HandshakeFacts facts(HandshakeRecord record) {
-    HandshakeFacts f = coreFacts(record);
-    if (f != null) {
-      detailFacts(record, f);
-    }
-    return f;
-  }
-
   /**
    * Reads what every ended record needs (the root's name, the metrics), not the detail only an
    * exported root shows; call on the export thread, then {@link #detailFacts} when it is exported.
