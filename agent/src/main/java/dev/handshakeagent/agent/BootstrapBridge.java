@@ -20,7 +20,7 @@ import java.util.jar.JarOutputStream;
  * can call them. Must run before any agent class touches a bridge type: the system class loader
  * delegates to the boot loader first, so every later reference resolves to the boot copy.
  *
- * <p>The two classes are defined directly in the boot loader (the JDK's internal {@code
+ * <p>The bridge classes are defined directly in the boot loader (the JDK's internal {@code
  * Unsafe.defineClass}, reached through the module opened to the agent). Appending a jar to the boot
  * class path would do too, but makes the JVM print a warning and switch off class data sharing for
  * every class not loaded by the boot loader, which slows the application's start; that is only the
@@ -29,7 +29,10 @@ import java.util.jar.JarOutputStream;
 final class BootstrapBridge {
   /** The whole bridge: JDK types only. */
   static final String[] CLASSES = {
-    "dev.handshakeagent.bridge.HandshakeBridge", "dev.handshakeagent.bridge.HandshakeListener"
+    "dev.handshakeagent.bridge.HandshakeBridge",
+    "dev.handshakeagent.bridge.HandshakeListener",
+    "dev.handshakeagent.bridge.ProviderBridge",
+    "dev.handshakeagent.bridge.ProviderListener"
   };
 
   private BootstrapBridge() {}
