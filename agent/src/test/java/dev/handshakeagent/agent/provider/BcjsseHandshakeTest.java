@@ -35,6 +35,7 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.Test;
  */
 class BcjsseHandshakeTest {
 
-  private static final BouncyCastleJsseProvider BCJSSE = new BouncyCastleJsseProvider();
+  private static final BouncyCastleJsseProvider BCJSSE =
+      new BouncyCastleJsseProvider(new BouncyCastleProvider());
   private static AgentRuntime agent;
   private static ExecutorService pool;
 
@@ -151,10 +153,10 @@ class BcjsseHandshakeTest {
     SpanData s = root(spans, "TLS server handshake");
     assertEquals(StatusCode.ERROR, c.getStatus().getStatusCode());
     assertEquals(StatusCode.ERROR, s.getStatus().getStatusCode());
-    assertEquals("local", str(c, "tls.alert.origin"));
-    assertEquals("peer", str(s, "tls.alert.origin"));
-    assertEquals(str(c, "tls.alert"), str(s, "tls.alert"));
-    assertNotNull(str(c, "tls.alert"));
+    assertEquals("local", str(c, "handshake.alert.origin"));
+    assertEquals("peer", str(s, "handshake.alert.origin"));
+    assertEquals(str(c, "handshake.alert"), str(s, "handshake.alert"));
+    assertNotNull(str(c, "handshake.alert"));
     assertNotNull(str(c, "handshake.failure_reason"));
     assertTrue(
         phases(spans, c).contains("validate certificate chain"), phases(spans, c).toString());
@@ -169,8 +171,8 @@ class BcjsseHandshakeTest {
     assertTrue(noCert.startsWith("FAILED"), noCert);
     List<SpanData> spans = InProcessAgent.spans();
     SpanData s = root(spans, "TLS server handshake");
-    assertEquals("local", str(s, "tls.alert.origin"));
-    assertEquals("certificate_required", str(s, "tls.alert"));
+    assertEquals("local", str(s, "handshake.alert.origin"));
+    assertEquals("certificate_required", str(s, "handshake.alert"));
     assertEquals("required", str(s, "handshake.client_auth"));
     InProcessAgent.reset();
 
@@ -180,9 +182,9 @@ class BcjsseHandshakeTest {
     SpanData ms = root(spans, "TLS server handshake");
     SpanData mc = root(spans, "TLS client handshake");
     assertEquals(StatusCode.ERROR, ms.getStatus().getStatusCode());
-    assertEquals("protocol_version", str(ms, "tls.alert"));
-    assertEquals("local", str(ms, "tls.alert.origin"));
-    assertEquals("peer", str(mc, "tls.alert.origin"));
+    assertEquals("protocol_version", str(ms, "handshake.alert"));
+    assertEquals("local", str(ms, "handshake.alert.origin"));
+    assertEquals("peer", str(mc, "handshake.alert.origin"));
     assertEquals(0, ProviderBridge.suppressedErrors());
   }
 
