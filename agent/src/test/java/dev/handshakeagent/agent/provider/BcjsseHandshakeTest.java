@@ -1,7 +1,6 @@
 package dev.handshakeagent.agent.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.handshakeagent.agent.AgentRuntime;
@@ -12,9 +11,12 @@ import dev.handshakeagent.bridge.ProviderBridge;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,8 +158,12 @@ class BcjsseHandshakeTest {
     assertEquals("local", str(c, "handshake.alert.origin"));
     assertEquals("peer", str(s, "handshake.alert.origin"));
     assertEquals(str(c, "handshake.alert"), str(s, "handshake.alert"));
-    assertNotNull(str(c, "handshake.alert"));
-    assertNotNull(str(c, "handshake.failure_reason"));
+    assertEquals("certificate_unknown", str(c, "handshake.alert"));
+    assertEquals("untrusted_certificate", str(c, "handshake.failure_reason"));
+    assertEquals("peer_rejected_certificate", str(s, "handshake.failure_reason"));
+    assertTrue(
+        str(c, "handshake.diagnosis").startsWith("Untrusted chain"), str(c, "handshake.diagnosis"));
+    assertEquals("CN=untrusted.example", str(c, "tls.server.subject"));
     assertTrue(
         phases(spans, c).contains("validate certificate chain"), phases(spans, c).toString());
     assertEquals(0, ProviderBridge.suppressedErrors());
@@ -174,6 +180,7 @@ class BcjsseHandshakeTest {
     assertEquals("local", str(s, "handshake.alert.origin"));
     assertEquals("certificate_required", str(s, "handshake.alert"));
     assertEquals("required", str(s, "handshake.client_auth"));
+    assertEquals("client_certificate_missing", str(s, "handshake.failure_reason"));
     InProcessAgent.reset();
 
     String mismatch = mismatchedEngines(server, client);
@@ -185,6 +192,45 @@ class BcjsseHandshakeTest {
     assertEquals("protocol_version", str(ms, "handshake.alert"));
     assertEquals("local", str(ms, "handshake.alert.origin"));
     assertEquals("peer", str(mc, "handshake.alert.origin"));
+    assertEquals("protocol_version_mismatch", str(ms, "handshake.failure_reason"));
+    assertEquals("protocol_version_mismatch", str(mc, "handshake.failure_reason"));
+    assertEquals(0, ProviderBridge.suppressedErrors());
+  }
+
+  @Test
+  void peerClosingMidHandshakeFailsTheClient() throws Exception {
+    SSLContext client = context(null, true);
+    String result;
+    try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Future<?> closer =
+          pool.submit(
+              () -> {
+                try (Socket a = plain.accept()) {
+                  a.getInputStream().read(new byte[5]); // the client_hello's record header
+                }
+                return null;
+              });
+      try (SSLSocket s =
+          (SSLSocket) client.getSocketFactory().createSocket("localhost", plain.getLocalPort())) {
+        s.startHandshake();
+        result = "OK";
+      } catch (IOException e) {
+        result = "FAILED " + e;
+      }
+      closer.get(20, TimeUnit.SECONDS);
+    }
+    assertTrue(result.startsWith("FAILED"), result);
+    List<SpanData> spans = InProcessAgent.spans();
+    SpanData c = root(spans, "TLS client handshake");
+    assertEquals(StatusCode.ERROR, c.getStatus().getStatusCode());
+    assertEquals("SSLSocket", str(c, "handshake.api"));
+    assertEquals(List.of("send client_hello"), phases(spans, c));
+    assertEquals("handshake_failure", str(c, "handshake.alert"));
+    assertEquals("local", str(c, "handshake.alert.origin"));
+    assertEquals("peer_closed", str(c, "handshake.failure_reason"));
+    assertTrue(
+        c.getEvents().stream().anyMatch(ev -> ev.getName().equals("peer_closed")),
+        c.getEvents().toString());
     assertEquals(0, ProviderBridge.suppressedErrors());
   }
 
