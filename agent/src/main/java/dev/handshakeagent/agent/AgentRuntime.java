@@ -13,6 +13,7 @@ import dev.handshakeagent.agent.telemetry.ApplicationSpan;
 import dev.handshakeagent.agent.telemetry.DirectSpans;
 import dev.handshakeagent.agent.telemetry.ExportReport;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
+import dev.handshakeagent.agent.telemetry.SharedSdk;
 import dev.handshakeagent.agent.telemetry.TelemetrySdk;
 import dev.handshakeagent.agent.tracking.HandshakeTracker;
 import dev.handshakeagent.bridge.HandshakeBridge;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
@@ -107,9 +109,12 @@ public final class AgentRuntime {
       Set<Feature> features,
       Instrumentation inst,
       Supplier<HandshakeExporter.Telemetry> telemetry,
+      SharedSdk shared,
       InstallGate gate) {
     Supplier<HandshakeExporter.Telemetry> telemetryFactory =
-        telemetry != null ? telemetry : () -> sdkTelemetry(options.otelProperties);
+        shared != null
+            ? shared.telemetry
+            : telemetry != null ? telemetry : () -> sdkTelemetry(options.otelProperties);
     HandshakeExporter exporter =
         new HandshakeExporter(
             telemetryFactory,
@@ -128,11 +133,13 @@ public final class AgentRuntime {
                         + e.getMessage()
                         + "); handshakes are not traced"),
             AgentLog::suppressed,
-            new ApplicationSpan(),
+            shared != null ? shared.parent : new ApplicationSpan(),
             features);
     tracker.captureOffers(options.offered);
     tracker.rejectionWait(options.rejectionWaitMillis);
-    if (telemetry == null) {
+    if (shared != null) {
+      tracker.ignorePeers(shared.exporterPeers);
+    } else if (telemetry == null) {
       tracker.ignorePeers(TelemetrySdk.exporterPeers(options.otelProperties));
     }
     exporter.start(tracker);
@@ -161,12 +168,19 @@ public final class AgentRuntime {
                 && hooked.matches(TypeDescription.ForLoadedType.of(c)),
         "instrument");
     // At JVM exit, pending spans get at most 2 s: an unreachable collector must not hold the exit.
-    Thread shutdownHook =
-        new Thread(
-            () ->
-                exporter.shutdown(
-                    2, TimeUnit.SECONDS, "JVM shutdown before the handshake finished"),
-            "handshake-agent-shutdown");
+    AtomicBoolean stopped = new AtomicBoolean();
+    Runnable atExit =
+        () -> {
+          if (stopped.compareAndSet(false, true)) {
+            exporter.shutdown(2, TimeUnit.SECONDS, "JVM shutdown before the handshake finished");
+          }
+        };
+    if (shared != null) {
+      // The host shuts its SDK down in a shutdown hook of its own: the pending handshakes are
+      // exported first, whichever hook runs first.
+      shared.beforeHostShutdown.accept(atExit);
+    }
+    Thread shutdownHook = new Thread(atExit, "handshake-agent-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     return new AgentRuntime(options, tracker, exporter, features, gate, transformed, shutdownHook);
   }

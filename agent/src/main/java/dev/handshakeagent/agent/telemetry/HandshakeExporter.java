@@ -54,6 +54,9 @@ public final class HandshakeExporter implements HandshakeSink {
     }
   }
 
+  /** The name of the agent's thread, which builds every handshake span. */
+  public static final String THREAD_NAME = "handshake-agent";
+
   private static final int QUEUE_CAPACITY = 8192;
   private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -114,7 +117,7 @@ public final class HandshakeExporter implements HandshakeSink {
   /** Starts the thread; {@code tracker} supplies facts and is swept. */
   public void start(HandshakeTracker tracker) {
     this.tracker = tracker;
-    thread = new Thread(this::run, "handshake-agent");
+    thread = new Thread(this::run, THREAD_NAME);
     thread.setDaemon(true);
     thread.start();
   }
