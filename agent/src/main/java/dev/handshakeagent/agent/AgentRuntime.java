@@ -35,9 +35,11 @@ import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -220,6 +222,7 @@ public final class AgentRuntime {
             // retransformed (dynamic attach, or a JMX-over-TLS agent that ran first).
             .disableClassFormatChanges()
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(new OtherAgentsTypes())
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
             .with(new ErrorListener(transformed))
             .with(
@@ -317,6 +320,51 @@ public final class AgentRuntime {
           return CompletableResultCode.ofSuccess();
         }
       };
+    }
+  }
+
+  /**
+   * Byte Buddy's default pool (class files, read lazily), which also describes the types another
+   * agent put on the boot class path and added to a JDK class before this agent's transformer sees
+   * it: the OpenTelemetry Java agent 2.10, for one, adds its marker interface {@code
+   * io.opentelemetry.javaagent.bootstrap.VirtualFieldInstalledMarker} to SunJSSE's runnables, and
+   * the boot loader's class files do not include the jar it appended. Those are described from the
+   * loaded class; JDK types are never loaded here (a SunJSSE class loaded while another transforms
+   * would pass unhooked).
+   */
+  private static final class OtherAgentsTypes implements AgentBuilder.PoolStrategy {
+    private static final TypePool BOOT = TypePool.ClassLoading.ofBootLoader();
+
+    private static final TypePool NOT_JDK =
+        new TypePool() {
+          @Override
+          public Resolution describe(String name) {
+            return name.startsWith("java.")
+                    || name.startsWith("javax.")
+                    || name.startsWith("jdk.")
+                    || name.startsWith("sun.")
+                    || name.startsWith("com.sun.")
+                ? new Resolution.Illegal(name)
+                : BOOT.describe(name);
+          }
+
+          @Override
+          public void clear() {}
+        };
+
+    @Override
+    public TypePool typePool(ClassFileLocator locator, ClassLoader loader) {
+      return new TypePool.LazyFacade(
+          new TypePool.Default.WithLazyResolution(
+              TypePool.CacheProvider.Simple.withObjectType(),
+              locator,
+              TypePool.Default.ReaderMode.FAST,
+              NOT_JDK));
+    }
+
+    @Override
+    public TypePool typePool(ClassFileLocator locator, ClassLoader loader, String name) {
+      return typePool(locator, loader);
     }
   }
 

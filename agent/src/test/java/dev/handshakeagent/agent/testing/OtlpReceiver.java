@@ -294,6 +294,11 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  /** The value of a resource's attribute {@code key} as text, or null. */
+  public static String attr(Resource resource, String key) {
+    return value(resource.getAttributesList(), key);
+  }
+
   static String value(List<KeyValue> attributes, String key) {
     for (KeyValue kv : attributes) {
       if (kv.getKey().equals(key)) {
