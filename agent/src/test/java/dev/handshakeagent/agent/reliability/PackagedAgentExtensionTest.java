@@ -75,6 +75,14 @@ class PackagedAgentExtensionTest {
           System.getProperty("otel.javaagent.versions", "2.33.1,2.10.0").split(",")[index];
     }
 
+    /**
+     * Whether this version's HTTP client instrumentation works on the JDK at {@code javaHome}: 2.10
+     * makes no HTTP client span on JDK 25, which it predates (found by this test).
+     */
+    boolean tracesHttpClientsOn(String javaHome) {
+      return this == CURRENT || !javaHome.contains("25");
+    }
+
     Path jar() {
       Path jar = DIR.resolve(file);
       assertTrue(Files.isRegularFile(jar), jar + " missing: run mvn verify");
@@ -176,7 +184,16 @@ class PackagedAgentExtensionTest {
           assertFalse(scenario.startsWith("HTTPS_URL"), "outside its HTTP span: " + r);
         }
       }
-      assertTrue(nested.contains("HTTPS_URL_CONNECTION in GET"), nested.toString());
+      if (official.tracesHttpClientsOn(javaHome)) {
+        assertTrue(nested.contains("HTTPS_URL_CONNECTION in GET"), nested.toString());
+      } else {
+        // Nothing to nest in: that agent made no HTTP client span on this JDK.
+        assertEquals(List.of(), nested);
+        assertTrue(
+            theirs.values().stream()
+                .noneMatch(r -> r.span.getKind() == Span.SpanKind.SPAN_KIND_CLIENT),
+            theirs.values().toString());
+      }
       failedKeptAsError(trees);
       int points = handshakeDurations(grpc);
       assertEquals(2 * connections, points, "tls.handshake.duration data points");
