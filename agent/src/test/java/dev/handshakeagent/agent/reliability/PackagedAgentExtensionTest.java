@@ -76,11 +76,11 @@ class PackagedAgentExtensionTest {
     }
 
     /**
-     * Whether this version's HTTP client instrumentation works on the JDK at {@code javaHome}: 2.10
+     * Whether this version's HTTP client instrumentation works on the JDK of {@code run}: 2.10
      * makes no HTTP client span on JDK 25, which it predates (found by this test).
      */
-    boolean tracesHttpClientsOn(String javaHome) {
-      return this == CURRENT || !javaHome.contains("25");
+    boolean tracesHttpClientsOn(ChildJvm.Output run) {
+      return this == CURRENT || !run.stdout.contains("JAVA 25");
     }
 
     Path jar() {
@@ -184,7 +184,7 @@ class PackagedAgentExtensionTest {
           assertFalse(scenario.startsWith("HTTPS_URL"), "outside its HTTP span: " + r);
         }
       }
-      if (official.tracesHttpClientsOn(javaHome)) {
+      if (official.tracesHttpClientsOn(out)) {
         assertTrue(nested.contains("HTTPS_URL_CONNECTION in GET"), nested.toString());
       } else {
         // Nothing to nest in: that agent made no HTTP client span on this JDK.
