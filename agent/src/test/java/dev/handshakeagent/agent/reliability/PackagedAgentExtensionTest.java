@@ -224,7 +224,19 @@ class PackagedAgentExtensionTest {
                 .filter(r -> "HTTPS_URL_CONNECTION".equals(scenarios.get(port(r))))
                 .findFirst()
                 .orElseThrow();
-        Reliability.reportChild(javaHome, "a tree received over OTLP/gRPC:\n" + tree(url, ours));
+        OtlpReceiver.Received http = theirs.get(hex(url.span.getParentSpanId().toByteArray()));
+        Reliability.reportChild(
+            javaHome,
+            "a tree received over OTLP/gRPC, inside the official agent's span '"
+                + http.span.getName()
+                + "' ("
+                + http.span.getKind()
+                + ", scope "
+                + http.scope
+                + ", span "
+                + hex(http.span.getSpanId().toByteArray())
+                + "):\n"
+                + tree(url, ours));
       }
     }
 
@@ -255,9 +267,11 @@ class PackagedAgentExtensionTest {
               + official
               + " over http/protobuf, sampler traceidratio 0: "
               + out.results().size()
-              + " handshakes, exported roots "
-              + trees
-              + " (kept_because=error), "
+              + " handshakes, exported roots: "
+              + trees.roots("client").size()
+              + " client and "
+              + trees.roots("server").size()
+              + " server, both PROTOCOL_MISMATCH with kept_because=error, "
               + trees.phases
               + " phase spans, 0 official spans, "
               + points
