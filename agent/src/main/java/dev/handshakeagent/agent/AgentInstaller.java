@@ -162,7 +162,8 @@ public final class AgentInstaller {
         armed = InstallGate.armed(inst, options);
       }
       if (installed != null || armed != null) {
-        System.setProperty(STATUS_PROPERTY, "attached " + version() + EXTENSION_STATUS);
+        String version = shared.version != null ? shared.version : version();
+        System.setProperty(STATUS_PROPERTY, "attached " + version + EXTENSION_STATUS);
       }
     } catch (Throwable t) {
       AgentLog.warn("not installed, the application runs without it: " + t);

@@ -10,9 +10,16 @@ import io.opentelemetry.javaagent.extension.AgentListener;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * Entry point of {@code handshake-agent-extension.jar} as an extension of the OpenTelemetry Java
@@ -65,9 +72,11 @@ public final class HandshakeExtension implements AgentListener {
           }
         }
       }
+      String version = version();
       SharedSdk shared =
           new SharedSdk(
-              () -> new SharedTelemetry(sdk),
+              version,
+              () -> new SharedTelemetry(sdk, version),
               new ContextSpan(),
               TelemetrySdk.exporterPeers(endpoints),
               HandshakeCustomizer::beforeShutdown);
@@ -76,6 +85,31 @@ public final class HandshakeExtension implements AgentListener {
       AgentLog.warn("not installed, the application runs without it: " + t);
     }
   }
+
+  /**
+   * This jar's version, from its manifest: the extension class loader defines no package versions,
+   * and asks the official agent's loader first for a resource, so every manifest is looked at.
+   */
+  static String version() {
+    try {
+      Enumeration<URL> manifests =
+          HandshakeExtension.class.getClassLoader().getResources(JarFile.MANIFEST_NAME);
+      while (manifests.hasMoreElements()) {
+        try (InputStream in = manifests.nextElement().openStream()) {
+          Attributes a = new Manifest(in).getMainAttributes();
+          if (TITLE.equals(a.getValue(Attributes.Name.IMPLEMENTATION_TITLE))) {
+            return a.getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no version then, as when run from classes
+    }
+    return null;
+  }
+
+  /** {@code Implementation-Title} of handshake-agent-extension.jar (agent/pom.xml). */
+  private static final String TITLE = "handshake-agent-extension";
 
   private static Instrumentation instrumentation() {
     try {

@@ -14,9 +14,16 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
  */
 final class SharedTelemetry implements HandshakeExporter.Telemetry {
   private final OpenTelemetrySdk sdk;
+  private final String version;
 
-  SharedTelemetry(OpenTelemetrySdk sdk) {
+  SharedTelemetry(OpenTelemetrySdk sdk, String version) {
     this.sdk = sdk;
+    this.version = version;
+  }
+
+  @Override
+  public String instrumentationVersion() {
+    return version;
   }
 
   @Override

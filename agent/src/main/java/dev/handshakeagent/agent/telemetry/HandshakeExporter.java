@@ -45,6 +45,14 @@ public final class HandshakeExporter implements HandshakeSink {
       return null;
     }
 
+    /**
+     * The version of the instrumentation scope, when the package's does not tell it (extension
+     * mode); null otherwise.
+     */
+    default String instrumentationVersion() {
+      return null;
+    }
+
     /** Shutdown has begun: export failures from now on go into {@link #shutdownReport()}. */
     default void closing() {}
 
@@ -322,7 +330,10 @@ public final class HandshakeExporter implements HandshakeSink {
     if (spans == null) {
       Telemetry t = telemetryFactory.get();
       telemetry = t;
-      String version = HandshakeExporter.class.getPackage().getImplementationVersion();
+      String version = t.instrumentationVersion();
+      if (version == null) {
+        version = HandshakeExporter.class.getPackage().getImplementationVersion();
+      }
       spans =
           new HandshakeSpans(
               t.tracerProvider().get(HandshakeSemconv.SCOPE, version),

@@ -10,6 +10,9 @@ import java.util.function.Supplier;
  * is read, and which peers are the host's exporter (whose handshakes are not traced).
  */
 public final class SharedSdk {
+  /** The agent's version, for its instrumentation scope; null when unknown. */
+  public final String version;
+
   /** Made on the agent's thread at the first handshake; its shutdown only flushes. */
   public final Supplier<HandshakeExporter.Telemetry> telemetry;
 
@@ -26,10 +29,12 @@ public final class SharedSdk {
   public final Consumer<Runnable> beforeHostShutdown;
 
   public SharedSdk(
+      String version,
       Supplier<HandshakeExporter.Telemetry> telemetry,
       Supplier<Object> parent,
       Set<String> exporterPeers,
       Consumer<Runnable> beforeHostShutdown) {
+    this.version = version;
     this.telemetry = telemetry;
     this.parent = parent;
     this.exporterPeers = exporterPeers;
