@@ -49,9 +49,10 @@ public final class HandshakeExtension implements AgentListener {
       AgentOptions options = HandshakeCustomizer.options(config);
       if (!options.enabled) {
         AgentLog.info(
-            "disabled by "
+            "disabled: "
                 + AgentOptions.INSTRUMENTATION_PREFIX
-                + "enabled=false (or handshake.enabled)");
+                + "enabled, otel.instrumentation.common.default-enabled or handshake.enabled is"
+                + " false");
         return;
       }
       Instrumentation inst = instrumentation();
