@@ -5,6 +5,7 @@ import dev.handshakeagent.agent.jdk.JdkCheck;
 import dev.handshakeagent.agent.jdk.JdkModel;
 import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
+import dev.handshakeagent.agent.telemetry.SharedSdk;
 import java.lang.instrument.Instrumentation;
 import java.util.EnumSet;
 import java.util.Map;
@@ -34,6 +35,12 @@ public final class AgentInstaller {
   /** The gate waiting for the first SunJSSE class (premain), until it installs. */
   private static InstallGate armed;
 
+  /** Extension mode: the host agent's SDK the armed install uses; null standalone. */
+  private static SharedSdk armedShared;
+
+  /** Ends {@link #STATUS_PROPERTY} in extension mode. */
+  static final String EXTENSION_STATUS = " extension";
+
   private AgentInstaller() {}
 
   /**
@@ -43,6 +50,13 @@ public final class AgentInstaller {
   public static synchronized void arm(String agentArgs, Instrumentation inst) {
     if (installed != null || armed != null) {
       AgentLog.info("already installed in this JVM; the new options are ignored");
+      return;
+    }
+    if (runsAsExtension()) {
+      AgentLog.warn(
+          "already running in this JVM as an extension of the OpenTelemetry Java agent"
+              + " (otel.javaagent.extensions): this -javaagent is not used; give only one of the"
+              + " two");
       return;
     }
     try {
@@ -65,7 +79,7 @@ public final class AgentInstaller {
     }
     armed = null;
     try {
-      installed = doInstall(options, gate.inst, null, JdkModel.standard(), gate);
+      installed = doInstall(options, gate.inst, null, armedShared, JdkModel.standard(), gate);
     } catch (Throwable t) {
       AgentLog.warn("not installed, the application runs without it: " + t);
     }
@@ -111,7 +125,7 @@ public final class AgentInstaller {
         AgentLog.info("disabled by option " + AgentOptions.ENABLED + "=false");
         return null;
       }
-      installed = doInstall(options, inst, telemetry, model, InstallGate.immediate(inst));
+      installed = doInstall(options, inst, telemetry, null, model, InstallGate.immediate(inst));
       if (installed != null) {
         System.setProperty(STATUS_PROPERTY, "attached " + version());
       }
@@ -119,6 +133,46 @@ public final class AgentInstaller {
       AgentLog.warn("not installed, the application runs without it: " + t);
     }
     return installed;
+  }
+
+  /**
+   * Extension mode (the OpenTelemetry Java agent's {@code otel.javaagent.extensions}): spans and
+   * metrics go to {@code shared}, the host agent's SDK. Installs now when {@code now} (SunJSSE is
+   * already in use), else when the first SunJSSE class loads, as with {@code -javaagent}. If this
+   * agent's own jar runs as {@code -javaagent} too, one line says so and nothing more is done: the
+   * hooks are installed once. Never throws.
+   */
+  public static synchronized void startShared(
+      AgentOptions options, Instrumentation inst, SharedSdk shared, boolean now) {
+    String status = System.getProperty(STATUS_PROPERTY, "");
+    if (installed != null || armed != null || status.startsWith("attached")) {
+      AgentLog.warn(
+          "handshake-agent.jar runs in this JVM as -javaagent already: the extension given to the"
+              + " OpenTelemetry Java agent is not used; give only one of the two (as an extension,"
+              + " spans go through that agent's SDK)");
+      return;
+    }
+    try {
+      if (now) {
+        installed =
+            doInstall(
+                options, inst, null, shared, JdkModel.standard(), InstallGate.immediate(inst));
+      } else {
+        armedShared = shared;
+        armed = InstallGate.armed(inst, options);
+      }
+      if (installed != null || armed != null) {
+        String version = shared.version != null ? shared.version : version();
+        System.setProperty(STATUS_PROPERTY, "attached " + version + EXTENSION_STATUS);
+      }
+    } catch (Throwable t) {
+      AgentLog.warn("not installed, the application runs without it: " + t);
+    }
+  }
+
+  /** The extension's copy of this class (another class loader) installed the agent. */
+  private static boolean runsAsExtension() {
+    return System.getProperty(STATUS_PROPERTY, "").endsWith(EXTENSION_STATUS);
   }
 
   /**
@@ -159,6 +213,7 @@ public final class AgentInstaller {
       AgentOptions options,
       Instrumentation inst,
       Supplier<HandshakeExporter.Telemetry> telemetry,
+      SharedSdk shared,
       JdkModel model,
       InstallGate gate)
       throws Exception {
@@ -183,7 +238,7 @@ public final class AgentInstaller {
 
     // From here on bridge types are used: AgentRuntime is loaded only now, after the bridge is
     // on the boot class path (verifying this class must not load any bridge type).
-    return AgentRuntime.start(options, features, inst, telemetry, gate);
+    return AgentRuntime.start(options, features, inst, telemetry, shared, gate);
   }
 
   /** Lets the agent read SunJSSE's fields; users need no {@code --add-opens}. */

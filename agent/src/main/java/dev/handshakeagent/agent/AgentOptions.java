@@ -93,11 +93,34 @@ public final class AgentOptions {
     return parse(agentArgs, System::getProperty, System::getenv, warn);
   }
 
+  /** Prefix of the options as settings of the OpenTelemetry Java agent (extension mode). */
+  public static final String INSTRUMENTATION_PREFIX = "otel.instrumentation.tls-handshake.";
+
+  /**
+   * Extension mode: the JVM's system properties and environment, then {@code
+   * otel.instrumentation.tls-handshake.<key>} as the OpenTelemetry Java agent's configuration has
+   * it ({@code instrumentationConfig}: full key to value, or null).
+   */
+  public static AgentOptions fromEnvironment(
+      Function<String, String> instrumentationConfig, Consumer<String> warn) {
+    return parse(null, System::getProperty, System::getenv, instrumentationConfig, warn);
+  }
+
   /** Parses with explicit sources (tests, and the attach command checking its arguments). */
   public static AgentOptions parse(
       String agentArgs,
       Function<String, String> systemProperty,
       Function<String, String> environment,
+      Consumer<String> warn) {
+    return parse(agentArgs, systemProperty, environment, key -> null, warn);
+  }
+
+  /** As above, with {@code otel.instrumentation.tls-handshake.*} as the last source. */
+  static AgentOptions parse(
+      String agentArgs,
+      Function<String, String> systemProperty,
+      Function<String, String> environment,
+      Function<String, String> instrumentationConfig,
       Consumer<String> warn) {
     Map<String, String> args = new LinkedHashMap<>();
     Map<String, String> otel = new LinkedHashMap<>();
@@ -137,7 +160,7 @@ public final class AgentOptions {
         }
       }
     }
-    Source s = new Source(args, systemProperty, environment, warn);
+    Source s = new Source(args, systemProperty, environment, instrumentationConfig, warn);
     return new AgentOptions(
         s.bool(ENABLED, true),
         s.bool(PHASES, true),
@@ -164,16 +187,19 @@ public final class AgentOptions {
     private final Map<String, String> args;
     private final Function<String, String> systemProperty;
     private final Function<String, String> environment;
+    private final Function<String, String> instrumentationConfig;
     private final Consumer<String> warn;
 
     Source(
         Map<String, String> args,
         Function<String, String> systemProperty,
         Function<String, String> environment,
+        Function<String, String> instrumentationConfig,
         Consumer<String> warn) {
       this.args = args;
       this.systemProperty = systemProperty;
       this.environment = environment;
+      this.instrumentationConfig = instrumentationConfig;
       this.warn = warn;
     }
 
@@ -191,6 +217,10 @@ public final class AgentOptions {
       v = environment.apply(env);
       if (v != null) {
         return new String[] {v.trim(), "environment variable " + env};
+      }
+      v = instrumentationConfig.apply(INSTRUMENTATION_PREFIX + key);
+      if (v != null) {
+        return new String[] {v.trim(), INSTRUMENTATION_PREFIX + key};
       }
       return null;
     }

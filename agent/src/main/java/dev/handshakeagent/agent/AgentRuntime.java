@@ -17,6 +17,7 @@ import dev.handshakeagent.agent.telemetry.ApplicationSpan;
 import dev.handshakeagent.agent.telemetry.DirectSpans;
 import dev.handshakeagent.agent.telemetry.ExportReport;
 import dev.handshakeagent.agent.telemetry.HandshakeExporter;
+import dev.handshakeagent.agent.telemetry.SharedSdk;
 import dev.handshakeagent.agent.telemetry.TelemetrySdk;
 import dev.handshakeagent.agent.tracking.HandshakeTracker;
 import dev.handshakeagent.bridge.HandshakeBridge;
@@ -33,15 +34,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -114,9 +118,12 @@ public final class AgentRuntime {
       Set<Feature> features,
       Instrumentation inst,
       Supplier<HandshakeExporter.Telemetry> telemetry,
+      SharedSdk shared,
       InstallGate gate) {
     Supplier<HandshakeExporter.Telemetry> telemetryFactory =
-        telemetry != null ? telemetry : () -> sdkTelemetry(options.otelProperties);
+        shared != null
+            ? shared.telemetry
+            : telemetry != null ? telemetry : () -> sdkTelemetry(options.otelProperties);
     HandshakeExporter exporter =
         new HandshakeExporter(
             telemetryFactory,
@@ -135,11 +142,13 @@ public final class AgentRuntime {
                         + e.getMessage()
                         + "); handshakes are not traced"),
             AgentLog::suppressed,
-            new ApplicationSpan(),
+            shared != null ? shared.parent : new ApplicationSpan(),
             features);
     tracker.captureOffers(options.offered);
     tracker.rejectionWait(options.rejectionWaitMillis);
-    if (telemetry == null) {
+    if (shared != null) {
+      tracker.ignorePeers(shared.exporterPeers);
+    } else if (telemetry == null) {
       tracker.ignorePeers(TelemetrySdk.exporterPeers(options.otelProperties));
     }
     exporter.start(tracker);
@@ -176,12 +185,19 @@ public final class AgentRuntime {
                 && hooked.matches(TypeDescription.ForLoadedType.of(c)),
         "instrument");
     // At JVM exit, pending spans get at most 2 s: an unreachable collector must not hold the exit.
-    Thread shutdownHook =
-        new Thread(
-            () ->
-                exporter.shutdown(
-                    2, TimeUnit.SECONDS, "JVM shutdown before the handshake finished"),
-            "handshake-agent-shutdown");
+    AtomicBoolean stopped = new AtomicBoolean();
+    Runnable atExit =
+        () -> {
+          if (stopped.compareAndSet(false, true)) {
+            exporter.shutdown(2, TimeUnit.SECONDS, "JVM shutdown before the handshake finished");
+          }
+        };
+    if (shared != null) {
+      // The host shuts its SDK down in a shutdown hook of its own: the pending handshakes are
+      // exported first, whichever hook runs first.
+      shared.beforeHostShutdown.accept(atExit);
+    }
+    Thread shutdownHook = new Thread(atExit, "handshake-agent-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     return new AgentRuntime(options, tracker, exporter, features, gate, transformed, shutdownHook);
   }
@@ -229,6 +245,7 @@ public final class AgentRuntime {
             // retransformed (dynamic attach, or a JMX-over-TLS agent that ran first).
             .disableClassFormatChanges()
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(new OtherAgentsTypes())
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
             .with(new ErrorListener(transformed))
             .with(
@@ -385,6 +402,51 @@ public final class AgentRuntime {
           return CompletableResultCode.ofSuccess();
         }
       };
+    }
+  }
+
+  /**
+   * Byte Buddy's default pool (class files, read lazily), which also describes the types another
+   * agent put on the boot class path and added to a JDK class before this agent's transformer sees
+   * it: the OpenTelemetry Java agent 2.10, for one, adds its marker interface {@code
+   * io.opentelemetry.javaagent.bootstrap.VirtualFieldInstalledMarker} to SunJSSE's runnables, and
+   * the boot loader's class files do not include the jar it appended. Those are described from the
+   * loaded class; JDK types are never loaded here (a SunJSSE class loaded while another transforms
+   * would pass unhooked).
+   */
+  private static final class OtherAgentsTypes implements AgentBuilder.PoolStrategy {
+    private static final TypePool BOOT = TypePool.ClassLoading.ofBootLoader();
+
+    private static final TypePool NOT_JDK =
+        new TypePool() {
+          @Override
+          public Resolution describe(String name) {
+            return name.startsWith("java.")
+                    || name.startsWith("javax.")
+                    || name.startsWith("jdk.")
+                    || name.startsWith("sun.")
+                    || name.startsWith("com.sun.")
+                ? new Resolution.Illegal(name)
+                : BOOT.describe(name);
+          }
+
+          @Override
+          public void clear() {}
+        };
+
+    @Override
+    public TypePool typePool(ClassFileLocator locator, ClassLoader loader) {
+      return new TypePool.LazyFacade(
+          new TypePool.Default.WithLazyResolution(
+              TypePool.CacheProvider.Simple.withObjectType(),
+              locator,
+              TypePool.Default.ReaderMode.FAST,
+              NOT_JDK));
+    }
+
+    @Override
+    public TypePool typePool(ClassFileLocator locator, ClassLoader loader, String name) {
+      return typePool(locator, loader);
     }
   }
 

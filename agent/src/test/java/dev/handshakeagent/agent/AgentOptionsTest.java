@@ -266,4 +266,21 @@ class AgentOptionsTest {
     assertEquals(-1, AgentOptions.parseDurationMillis("1.5s"));
     assertEquals(-1, AgentOptions.parseDurationMillis(Long.MAX_VALUE + "m"));
   }
+
+  @Test
+  void officialAgentSettingsComeAfterSystemPropertiesAndEnvironment() {
+    Map<String, String> otel = new HashMap<>();
+    otel.put("otel.instrumentation.tls-handshake.phases", "false");
+    otel.put("otel.instrumentation.tls-handshake.slow.threshold", "30s");
+    otel.put("otel.instrumentation.tls-handshake.offered", "false");
+    otel.put("otel.instrumentation.tls-handshake.abandon.timeout", "often");
+    props.put("handshake.offered", "true");
+    env.put("HANDSHAKE_SLOW_THRESHOLD", "5s");
+    AgentOptions o = AgentOptions.parse(null, props::get, env::get, otel::get, warnings::add);
+    assertFalse(o.phases, "from otel.instrumentation.tls-handshake.phases");
+    assertEquals(5_000, o.slowThresholdMillis, "HANDSHAKE_SLOW_THRESHOLD wins");
+    assertTrue(o.offered, "-Dhandshake.offered wins");
+    assertEquals(AgentOptions.DEFAULT_ABANDON_TIMEOUT_MILLIS, o.abandonTimeoutMillis);
+    assertContains(onlyWarning(), "'often' for otel.instrumentation.tls-handshake.abandon.timeout");
+  }
 }

@@ -45,6 +45,14 @@ public final class HandshakeExporter implements HandshakeSink {
       return null;
     }
 
+    /**
+     * The version of the instrumentation scope, when the package's does not tell it (extension
+     * mode); null otherwise.
+     */
+    default String instrumentationVersion() {
+      return null;
+    }
+
     /** Shutdown has begun: export failures from now on go into {@link #shutdownReport()}. */
     default void closing() {}
 
@@ -53,6 +61,9 @@ public final class HandshakeExporter implements HandshakeSink {
       return null;
     }
   }
+
+  /** The name of the agent's thread, which builds every handshake span. */
+  public static final String THREAD_NAME = "handshake-agent";
 
   private static final int QUEUE_CAPACITY = 8192;
   private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -114,7 +125,7 @@ public final class HandshakeExporter implements HandshakeSink {
   /** Starts the thread; {@code tracker} supplies facts and is swept. */
   public void start(HandshakeTracker tracker) {
     this.tracker = tracker;
-    thread = new Thread(this::run, "handshake-agent");
+    thread = new Thread(this::run, THREAD_NAME);
     thread.setDaemon(true);
     thread.start();
   }
@@ -319,7 +330,10 @@ public final class HandshakeExporter implements HandshakeSink {
     if (spans == null) {
       Telemetry t = telemetryFactory.get();
       telemetry = t;
-      String version = HandshakeExporter.class.getPackage().getImplementationVersion();
+      String version = t.instrumentationVersion();
+      if (version == null) {
+        version = HandshakeExporter.class.getPackage().getImplementationVersion();
+      }
       spans =
           new HandshakeSpans(
               t.tracerProvider().get(HandshakeSemconv.SCOPE, version),

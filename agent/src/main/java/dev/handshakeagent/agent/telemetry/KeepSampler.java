@@ -18,8 +18,27 @@ import java.util.List;
 public final class KeepSampler implements Sampler {
   private final Sampler configured;
 
+  /**
+   * The SDK is shared with other instrumentation: only spans made on the agent's thread are ours.
+   */
+  private final boolean shared;
+
   public KeepSampler(Sampler configured) {
+    this(configured, false);
+  }
+
+  private KeepSampler(Sampler configured, boolean shared) {
     this.configured = configured;
+    this.shared = shared;
+  }
+
+  /**
+   * The keep rules inside an SDK the agent shares (the OpenTelemetry Java agent's, in extension
+   * mode): the handshake spans are all started on the agent's own thread ({@link
+   * HandshakeExporter#THREAD_NAME}), every other span goes to {@code configured} untouched.
+   */
+  public static KeepSampler forSharedSdk(Sampler configured) {
+    return new KeepSampler(configured, true);
   }
 
   @Override
@@ -30,6 +49,10 @@ public final class KeepSampler implements Sampler {
       SpanKind spanKind,
       Attributes attributes,
       List<LinkData> parentLinks) {
+    if (shared && !HandshakeExporter.THREAD_NAME.equals(Thread.currentThread().getName())) {
+      return configured.shouldSample(
+          parentContext, traceId, name, spanKind, attributes, parentLinks);
+    }
     String kept = attributes.get(HandshakeSemconv.KEPT_BECAUSE);
     if (HandshakeSemconv.KEPT_ERROR.equals(kept) || HandshakeSemconv.KEPT_SLOW.equals(kept)) {
       return SamplingResult.recordAndSample();
