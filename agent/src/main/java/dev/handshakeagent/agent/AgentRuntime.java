@@ -6,8 +6,12 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.handshakeagent.agent.advice.HookTable;
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
+import dev.handshakeagent.agent.advice.ProviderCheck;
+import dev.handshakeagent.agent.advice.ProviderHooks;
+import dev.handshakeagent.agent.advice.Providers;
 import dev.handshakeagent.agent.jdk.CertPath;
 import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.jdk.ProviderRow;
 import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.agent.telemetry.ApplicationSpan;
 import dev.handshakeagent.agent.telemetry.DirectSpans;
@@ -16,6 +20,7 @@ import dev.handshakeagent.agent.telemetry.HandshakeExporter;
 import dev.handshakeagent.agent.telemetry.TelemetrySdk;
 import dev.handshakeagent.agent.tracking.HandshakeTracker;
 import dev.handshakeagent.bridge.HandshakeBridge;
+import dev.handshakeagent.bridge.ProviderBridge;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -28,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
@@ -84,6 +90,7 @@ public final class AgentRuntime {
    */
   void stop() {
     HandshakeBridge.install(null);
+    ProviderBridge.install(null);
     // Without the gate registered, retransforming gives each class its original bytecode.
     if (!gate.close()
         || !retransform(gate.inst, c -> transformed.contains(c.getName()), "restore")) {
@@ -99,7 +106,7 @@ public final class AgentRuntime {
 
   /** Errors swallowed by the hooks since the JVM started; 0 in a healthy run. */
   public long suppressedErrors() {
-    return HandshakeBridge.suppressedErrors();
+    return HandshakeBridge.suppressedErrors() + ProviderBridge.suppressedErrors();
   }
 
   static AgentRuntime start(
@@ -143,21 +150,29 @@ public final class AgentRuntime {
               + " instead of the boot class path; advice could not reach the agent");
     }
     HandshakeBridge.install(tracker);
+    ProviderBridge.install(tracker.providers());
 
     Set<String> transformed = ConcurrentHashMap.newKeySet();
     ElementMatcher.Junction<TypeDescription> types = none();
     for (JdkInstrumentation i : HookTable.instrumentations(features)) {
       types = types.or(i.types());
     }
-    gate.open(agentBuilder(features, transformed).makeRaw());
-    // JSSE classes loaded before (attach; certpath classes used without TLS; none with premain):
-    // hooked now. Loaded classes are described from their Class objects, no class file is read.
+    for (ProviderHooks p : Providers.all()) {
+      for (JdkInstrumentation i : p.instrumentations()) {
+        types = types.or(i.types());
+      }
+    }
+    gate.open(agentBuilder(features, transformed, tracker.providers()::disable).makeRaw());
+    // JSSE and provider classes loaded before (attach; certpath classes used without TLS; none
+    // with premain): hooked now. Loaded classes are described from their Class objects, no class
+    // file is read.
     ElementMatcher<TypeDescription> hooked = types;
     retransform(
         inst,
         c ->
             (c.getName().startsWith(SunJsse.PACKAGE + ".")
-                    || c.getName().startsWith(CertPath.PACKAGE + "."))
+                    || c.getName().startsWith(CertPath.PACKAGE + ".")
+                    || gate.isProviderClass(c.getName().replace('.', '/')))
                 && hooked.matches(TypeDescription.ForLoadedType.of(c)),
         "instrument");
     // At JVM exit, pending spans get at most 2 s: an unreachable collector must not hold the exit.
@@ -199,7 +214,15 @@ public final class AgentRuntime {
    * and registered through the {@link InstallGate}; {@code transformed} collects the names of the
    * classes it changes.
    */
-  static AgentBuilder agentBuilder(Set<Feature> features, Set<String> transformed) {
+  static AgentBuilder agentBuilder(
+      Set<Feature> features, Set<String> transformed, Consumer<String> disableProvider) {
+    List<ProviderHooks> providers = Providers.all();
+    ElementMatcher.Junction<TypeDescription> providerTypes = none();
+    for (ProviderHooks p : providers) {
+      for (String name : p.classNames()) {
+        providerTypes = providerTypes.or(ProviderHooks.relocatable(name));
+      }
+    }
     AgentBuilder builder =
         new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             // Advice only changes method bodies, so already-loaded JDK classes can be
@@ -217,7 +240,8 @@ public final class AgentRuntime {
             .ignore(
                 not(
                     nameStartsWith(SunJsse.PACKAGE + ".")
-                        .or(nameStartsWith(CertPath.PACKAGE + "."))));
+                        .or(nameStartsWith(CertPath.PACKAGE + "."))
+                        .or(providerTypes)));
     for (JdkInstrumentation i : HookTable.instrumentations(features)) {
       builder =
           builder
@@ -229,7 +253,63 @@ public final class AgentRuntime {
                       JavaModule module,
                       ProtectionDomain pd) -> i.apply(b, type));
     }
+    for (ProviderHooks p : providers) {
+      ProviderGuard guard = new ProviderGuard(p, disableProvider);
+      for (JdkInstrumentation i : p.instrumentations()) {
+        builder =
+            builder
+                .type(i.types())
+                .transform(
+                    (DynamicType.Builder<?> b,
+                        TypeDescription type,
+                        ClassLoader loader,
+                        JavaModule module,
+                        ProtectionDomain pd) -> guard.allows(type) ? i.apply(b, type) : b);
+      }
+    }
     return builder;
+  }
+
+  /**
+   * Checks a provider's model rows on each class of it Byte Buddy matches, before its advice is
+   * applied: the first mismatch switches the provider off (its later classes are left unchanged,
+   * its events ignored) with one warning line naming the provider and the missing member.
+   */
+  static final class ProviderGuard {
+    private final ProviderHooks provider;
+    private final Consumer<String> disable;
+    private volatile boolean off;
+
+    ProviderGuard(ProviderHooks provider, Consumer<String> disable) {
+      this.provider = provider;
+      this.disable = disable;
+    }
+
+    boolean allows(TypeDescription type) {
+      if (off) {
+        return false;
+      }
+      List<ProviderRow> missing = ProviderCheck.missing(provider.rows(), type);
+      if (missing.isEmpty()) {
+        return true;
+      }
+      synchronized (this) {
+        if (!off) {
+          off = true;
+          disable.accept(provider.name());
+          AgentLog.warn(
+              provider.name()
+                  + " internals differ from what the agent knows ("
+                  + type.getName()
+                  + " lacks "
+                  + missing.get(0)
+                  + "); "
+                  + provider.name()
+                  + " handshakes are not traced, the application is unaffected");
+        }
+      }
+      return false;
+    }
   }
 
   private static HandshakeExporter.Telemetry sdkTelemetry(Map<String, String> otel) {

@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent;
 
+import dev.handshakeagent.agent.advice.Providers;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
@@ -7,12 +8,14 @@ import java.security.ProtectionDomain;
 
 /**
  * The agent's only registered class file transformer. With {@code -javaagent} it is all that {@code
- * premain} sets up: until the first SunJSSE class loads it only compares each loading class's name
- * with {@link #TRIGGER}, so a JVM that makes no TLS connection loads no Byte Buddy, SDK or
+ * premain} sets up: until the first SunJSSE class (or hooked class of another provider, {@link
+ * Providers}) loads it only compares each loading class's name with {@link #TRIGGER} and those
+ * providers' class names, so a JVM that makes no TLS connection loads no Byte Buddy, SDK or
  * JDK-model class. That first SunJSSE class installs the agent on the thread that loads it, inside
  * this callback and before the class is defined, so the first handshake is traced in full. Once
- * installed, the gate forwards the classes of the two hooked packages to Byte Buddy's transformer
- * (no other class costs more than the name check); detaching removes the gate.
+ * installed, the gate forwards the classes of the two hooked packages and the providers' hooked
+ * classes to Byte Buddy's transformer (no other class costs more than the name check); detaching
+ * removes the gate.
  *
  * <p>Installing inside a class load must not wait on anything another class load could hold: the
  * install reads JDK class files as bytes (the JDK model check), defines the bridge and builds the
@@ -26,6 +29,14 @@ final class InstallGate implements ClassFileTransformer {
 
   /** The other package with hooked classes: the JDK's PKIX implementation (revocation checks). */
   static final String CERTPATH = "sun/security/provider/certpath/";
+
+  /**
+   * Internal names of the other TLS providers' hooked classes ({@link Providers}): each of them
+   * also installs the agent (a Netty application with OpenSSL may load no SunJSSE class first), and
+   * is forwarded to Byte Buddy, relocated copies included. Read once when the gate is made, before
+   * it is registered: no class load inside the callback.
+   */
+  private final String[] providerClasses = Providers.internalClassNames();
 
   final Instrumentation inst;
   private final AgentOptions options;
@@ -84,13 +95,18 @@ final class InstallGate implements ClassFileTransformer {
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer)
       throws IllegalClassFormatException {
-    // Every hooked class is in one of the two packages: Byte Buddy never sees any other class.
-    if (className == null || !(className.startsWith(TRIGGER) || className.startsWith(CERTPATH))) {
+    // Every hooked class is in one of the two packages or a provider class: Byte Buddy never
+    // sees any other class.
+    if (className == null) {
+      return null;
+    }
+    boolean jsse = className.startsWith(TRIGGER);
+    if (!jsse && !className.startsWith(CERTPATH) && !isProviderClass(className)) {
       return null;
     }
     ClassFileTransformer d = delegate;
     if (d == null) {
-      if (!pending || !className.startsWith(TRIGGER)) {
+      if (!pending || className.startsWith(CERTPATH)) {
         return null;
       }
       d = install();
@@ -100,6 +116,27 @@ final class InstallGate implements ClassFileTransformer {
     }
     return d.transform(
         module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+  }
+
+  /**
+   * Whether {@code className} is a hooked class of another provider, or a relocated copy of one
+   * ({@code io/grpc/netty/shaded/io/netty/...}): its name ends with the provider's name after a
+   * package separator.
+   */
+  boolean isProviderClass(String className) {
+    return isProviderClass(className, providerClasses);
+  }
+
+  static boolean isProviderClass(String className, String[] names) {
+    for (String n : names) {
+      if (className.endsWith(n)) {
+        int before = className.length() - n.length() - 1;
+        if (before < 0 || className.charAt(before) == '/') {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Installs once; null while this thread is the one installing, or if the install failed. */

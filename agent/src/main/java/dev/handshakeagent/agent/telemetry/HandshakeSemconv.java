@@ -136,8 +136,18 @@ public final class HandshakeSemconv {
   /** {@code SSLSocket} or {@code SSLEngine}. */
   public static final AttributeKey<String> API = AttributeKey.stringKey("handshake.api");
 
-  /** The JSSE provider ({@code SunJSSE}). */
+  /**
+   * The TLS provider that ran the handshake: {@code SunJSSE}, {@code BCJSSE}, {@code OpenSSL}
+   * (netty-tcnative), {@code Conscrypt}.
+   */
   public static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("handshake.provider");
+
+  /**
+   * The provider's native library flavour and version, where it has one ({@code BoringSSL
+   * (netty-tcnative 2.0.84.Final)}); absent otherwise.
+   */
+  public static final AttributeKey<String> PROVIDER_LIBRARY =
+      AttributeKey.stringKey("handshake.provider.library");
 
   /** Server: none/requested/required. Client: requested when a certificate_request arrived. */
   public static final AttributeKey<String> CLIENT_AUTH =

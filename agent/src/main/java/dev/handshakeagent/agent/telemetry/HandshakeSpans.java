@@ -178,6 +178,14 @@ final class HandshakeSpans {
         root.recordException(shown(r));
       }
     }
+    List<String> events = r.eventNames();
+    if (!events.isEmpty()) {
+      // What a provider reported without a step of its own (session_reused, ...): bounded names.
+      List<Long> at = r.eventNanos();
+      for (int i = 0; i < events.size(); i++) {
+        root.addEvent(events.get(i), epoch(at.get(i)), TimeUnit.NANOSECONDS);
+      }
+    }
     Map<Frame, Span> spans = new IdentityHashMap<>();
     Frame failed = HandshakeValues.failedPhase(r);
     for (Frame fr : frames) {
@@ -234,8 +242,8 @@ final class HandshakeSpans {
       return SpanContext.create(traceId, spanId, TraceFlags.getDefault(), traceState);
     }
     List<Frame> frames = phases ? HandshakeValues.sorted(r.phases()) : List.of();
-    if (recordsException(frames)) {
-      return null;
+    if (recordsException(frames) || !r.eventNames().isEmpty()) {
+      return null; // exceptions and provider events are span events: the tracer makes those
     }
     SpanContext rootContext =
         SpanContext.create(traceId, spanId, TraceFlags.getSampled(), traceState);
@@ -407,7 +415,8 @@ final class HandshakeSpans {
     AttributesBuilder b = Attributes.builder();
     b.put(ROLE, HandshakeValues.role(r));
     b.put(API, HandshakeValues.api(r));
-    b.put(PROVIDER, "SunJSSE");
+    b.put(PROVIDER, r.provider());
+    put(b, HandshakeSemconv.PROVIDER_LIBRARY, r.library());
     boolean ok = r.outcome() == HandshakeRecord.Outcome.SUCCEEDED;
     b.put(TLS_ESTABLISHED, ok);
     if (f.protocol != null) {

@@ -15,6 +15,9 @@ import java.util.List;
 final class HandshakeValues {
   private static final String[] VERSION_PREFIXES = {"TLSv", "SSLv", "DTLSv"};
 
+  /** The event a provider reports when the server asked for a client certificate. */
+  static final String CERTIFICATE_REQUESTED = "certificate_requested";
+
   private HandshakeValues() {}
 
   /** {@code client} or {@code server} ({@link HandshakeSemconv#ROLE}). */
@@ -41,7 +44,7 @@ final class HandshakeValues {
 
   /** True when a certificate_request was sent or received. */
   static boolean certificateRequested(HandshakeRecord r) {
-    return sawMessage(r, "certificate_request");
+    return sawMessage(r, "certificate_request") || r.hasEvent(CERTIFICATE_REQUESTED);
   }
 
   /**

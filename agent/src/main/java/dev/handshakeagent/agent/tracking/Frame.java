@@ -37,7 +37,7 @@ public final class Frame {
   final long startNanos;
   long endNanos;
 
-  /** Wire type of a received message, -1 otherwise. */
+  /** Wire type of a received message (or of any message a provider reports), -1 otherwise. */
   int wireType = -1;
 
   /** A received server_hello carrying the HelloRetryRequest random. */
@@ -86,9 +86,12 @@ public final class Frame {
     return p;
   }
 
-  /** Whether this frame becomes a span: every frame but a producer that wrote nothing. */
+  /**
+   * Whether this frame becomes a span: every frame but a producer that wrote nothing (a provider's
+   * send frame is named by its wire type from the start).
+   */
   public boolean isExported() {
-    return (kind != Kind.SEND || jdkMessageName != null) && !cached;
+    return (kind != Kind.SEND || jdkMessageName != null || wireType >= 0) && !cached;
   }
 
   public int wireType() {

@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent.tracking;
 
+import dev.handshakeagent.agent.jdk.SunJsse;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -53,6 +54,36 @@ public final class HandshakeRecord {
 
   /** The application's span current when the handshake started (opaque), or null. */
   volatile Object applicationParent;
+
+  /** The TLS provider that ran the handshake ({@code SunJSSE}, {@code BCJSSE}, ...). */
+  final String provider;
+
+  /** The provider's native library and version, or null (see {@link #library()}). */
+  final String library;
+
+  /**
+   * True for a record made by {@link ProviderTracker}: its facts are read from the public {@code
+   * SSLSession}/{@code SSLEngine}/{@code SSLSocket} API ({@link ProviderFacts}), not from SunJSSE's
+   * fields, and its alert is the RFC name as a string.
+   */
+  final boolean viaProviderBridge;
+
+  /** Provider records: wall-clock start, to tell a resumed session (created earlier) apart. */
+  long startEpochMillis;
+
+  /** Provider records, server side: what the connection asked of the client at start. */
+  String serverClientAuth;
+
+  /** Provider records: the ALPN value read when the handshake finished, or null. */
+  volatile String applicationProtocol;
+
+  /** Bounded names the provider reported without a step of their own, with their times. */
+  private ArrayList<String> eventNames;
+
+  private ArrayList<Long> eventNanos;
+
+  /** At most this many events per handshake: a provider reporting in a loop stays bounded. */
+  private static final int MAX_EVENTS = 16;
 
   private int state = ACTIVE;
   private int openFrames;
@@ -110,6 +141,21 @@ public final class HandshakeRecord {
       boolean client,
       long startNanos,
       HandshakeRecord parentHandshake) {
+    this(handshakeContext, transport, client, startNanos, parentHandshake, SunJsse.PROVIDER, null);
+  }
+
+  /** A record of a handshake run by {@code provider} ({@link ProviderTracker}). */
+  HandshakeRecord(
+      WeakReference<Object> handshakeContext,
+      Object transport,
+      boolean client,
+      long startNanos,
+      HandshakeRecord parentHandshake,
+      String provider,
+      String library) {
+    this.provider = provider;
+    this.library = library;
+    this.viaProviderBridge = !SunJsse.PROVIDER.equals(provider);
     this.handshakeContext = handshakeContext;
     this.transport = new WeakReference<>(transport);
     this.client = client;
@@ -311,6 +357,50 @@ public final class HandshakeRecord {
 
   public Object applicationParent() {
     return applicationParent;
+  }
+
+  /** The provider that ran the handshake ({@code SunJSSE}, {@code BCJSSE}, {@code OpenSSL}). */
+  public String provider() {
+    return provider;
+  }
+
+  /**
+   * The provider's library flavour and version where it has one ({@code BoringSSL (netty-tcnative
+   * 2.0.84.Final)}), else null.
+   */
+  public String library() {
+    return library;
+  }
+
+  /** Notes a provider event; ignored once the record ended or when the bound is reached. */
+  synchronized void event(String name, long now) {
+    if (state == ENDED || name == null) {
+      return;
+    }
+    if (eventNames == null) {
+      eventNames = new ArrayList<>(4);
+      eventNanos = new ArrayList<>(4);
+    }
+    if (eventNames.size() < MAX_EVENTS) {
+      eventNames.add(name);
+      eventNanos.add(now);
+    }
+    lastActivityNanos = now;
+  }
+
+  /** The provider's events, in order (bounded names); empty for SunJSSE handshakes. */
+  public synchronized List<String> eventNames() {
+    return eventNames == null ? List.of() : new ArrayList<>(eventNames);
+  }
+
+  /** When each of {@link #eventNames()} happened ({@code System.nanoTime()}). */
+  public synchronized List<Long> eventNanos() {
+    return eventNanos == null ? List.of() : new ArrayList<>(eventNanos);
+  }
+
+  /** Whether the provider reported the event {@code name}. */
+  public synchronized boolean hasEvent(String name) {
+    return eventNames != null && eventNames.contains(name);
   }
 
   public boolean isClient() {

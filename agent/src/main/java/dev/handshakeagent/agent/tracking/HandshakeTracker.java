@@ -108,6 +108,9 @@ public final class HandshakeTracker implements HandshakeListener {
   private final AtomicLong suppressed = new AtomicLong();
   private volatile IgnoredPeers ignored = new IgnoredPeers(Collections.emptySet());
 
+  /** Handshakes of the other TLS providers, ended and swept with these. */
+  private final ProviderTracker providers = new ProviderTracker(this);
+
   /**
    * What every event needs on its thread, behind one thread-local lookup: the frame stack, and a
    * probe reused for the weak maps' lookups (no allocation per lookup).
@@ -175,6 +178,14 @@ public final class HandshakeTracker implements HandshakeListener {
     ignored = new IgnoredPeers(hostPorts);
   }
 
+  /**
+   * The listener for {@link dev.handshakeagent.bridge.ProviderBridge}: the other TLS providers'
+   * handshakes, whose records go to the same sink.
+   */
+  public ProviderTracker providers() {
+    return providers;
+  }
+
   /** Errors swallowed by hooks so far (the bridge counts its own as well). */
   public long suppressedErrors() {
     return suppressed.get();
@@ -192,7 +203,7 @@ public final class HandshakeTracker implements HandshakeListener {
   public int trackedObjects() {
     byHandshake.expunge();
     byConnection.expunge();
-    return byHandshake.size() + byConnection.size();
+    return byHandshake.size() + byConnection.size() + providers.trackedObjects();
   }
 
   /**
@@ -200,12 +211,19 @@ public final class HandshakeTracker implements HandshakeListener {
    * exported root shows; call on the export thread, then {@link #detailFacts} when it is exported.
    */
   public HandshakeFacts coreFacts(HandshakeRecord record) {
+    if (record.viaProviderBridge) {
+      return ProviderFacts.read(record);
+    }
     JsseAccess j = jsse.get();
     return j == null ? null : HandshakeFacts.read(record, j);
   }
 
   /** Completes {@code f} with the detail of an exported root; export thread, before release. */
   public void detailFacts(HandshakeRecord record, HandshakeFacts f) {
+    if (record.viaProviderBridge) {
+      ProviderFacts.readDetail(record, f);
+      return;
+    }
     JsseAccess j = jsse.get();
     if (j != null) {
       HandshakeFacts.readDetail(record, j, f);
@@ -555,6 +573,7 @@ public final class HandshakeTracker implements HandshakeListener {
     long now = System.nanoTime();
     byHandshake.expunge();
     byConnection.expunge();
+    providers.expunge();
     for (HandshakeRecord r : active) {
       String reason = null;
       if (r.transport.get() == null
@@ -614,9 +633,19 @@ public final class HandshakeTracker implements HandshakeListener {
     }
   }
 
-  private void ended(HandshakeRecord r) {
+  void ended(HandshakeRecord r) {
     active.remove(r);
     sink.handshakeEnded(r);
+  }
+
+  /** A provider record started: swept and ended with the others. */
+  void track(HandshakeRecord r) {
+    active.add(r);
+  }
+
+  /** The application's current span on this thread (opaque), or null. */
+  Object applicationParent() {
+    return applicationParent.get();
   }
 
   private byte[][] encodedEntries(List<?> entries) {
@@ -677,7 +706,8 @@ public final class HandshakeTracker implements HandshakeListener {
     return null;
   }
 
-  private boolean isIgnored(SSLEngine engine) {
+  /** Whether a client handshake on {@code engine} goes to one of the agent's own endpoints. */
+  boolean isIgnored(SSLEngine engine) {
     IgnoredPeers i = ignored;
     if (i.hostPorts.isEmpty()) {
       return false;

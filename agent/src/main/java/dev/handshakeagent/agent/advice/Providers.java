@@ -1,0 +1,36 @@
+package dev.handshakeagent.agent.advice;
+
+import dev.handshakeagent.agent.advice.bcjsse.BcjsseHooks;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every TLS provider besides SunJSSE whose handshakes the agent traces. Adding a provider is one
+ * line here plus its own folder (see {@link ProviderHooks} for the shape). The agent bundles none
+ * of them: hooks apply only to the classes the application brings.
+ */
+public final class Providers {
+  private Providers() {}
+
+  /** Every provider, in install order. */
+  public static List<ProviderHooks> all() {
+    List<ProviderHooks> all = new ArrayList<>();
+    all.add(new BcjsseHooks());
+    return all;
+  }
+
+  /**
+   * Internal names ({@code org/bouncycastle/tls/TlsProtocol}) of every provider class hooked: the
+   * install gate compares each loading class's name with these (its end, so relocated copies
+   * match). Loads no Byte Buddy class.
+   */
+  public static String[] internalClassNames() {
+    List<String> out = new ArrayList<>();
+    for (ProviderHooks p : all()) {
+      for (String name : p.classNames()) {
+        out.add(name.replace('.', '/'));
+      }
+    }
+    return out.toArray(new String[0]);
+  }
+}

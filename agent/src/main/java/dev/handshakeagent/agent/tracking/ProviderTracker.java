@@ -1,0 +1,263 @@
+package dev.handshakeagent.agent.tracking;
+
+import dev.handshakeagent.bridge.ProviderListener;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Turns the events of TLS providers other than SunJSSE ({@link
+ * dev.handshakeagent.bridge.ProviderBridge}) into the same {@link HandshakeRecord}s SunJSSE
+ * handshakes get: one open record per connection object (its {@code SSLEngine} or {@code
+ * SSLSocket}, held weakly, by identity), phases from {@link #messageEnter}/{@link
+ * #validateEnter}/{@link #exit} as {@link Frame}s of the same kinds, ended exactly once by {@link
+ * #finished}, {@link #failed}, {@link #closed} or the sweeper, then handed to the same sink. The
+ * facts of these records are read on the export thread from public API only ({@link
+ * ProviderFacts}), so telemetry sees no difference beyond {@link HandshakeRecord#provider()}.
+ *
+ * <p>Provider events ({@link #event}) are kept on the record as bounded names with their times; the
+ * telemetry layer shows them as span events of the root ({@code session_reused} also makes {@code
+ * tls.resumed} true, {@code certificate_requested} makes a client's {@code handshake.client_auth}
+ * {@code requested}).
+ *
+ * <p>Runs on the application's threads: it stores references and timestamps, plus three getters of
+ * the connection: {@code getNeedClientAuth}/{@code getWantClientAuth} (server side, at {@code
+ * started}), {@code getApplicationProtocol} (at {@code finished}) and {@code getHandshakeSession}
+ * (at {@code failed}). Hooks must therefore report these events on the thread running the
+ * handshake, which already holds the connection's own lock where the provider has one. Owned by
+ * {@link HandshakeTracker}, which sweeps and ends its records along with SunJSSE's.
+ */
+public final class ProviderTracker implements ProviderListener {
+
+  private final HandshakeTracker owner;
+  private final WeakIdentityMap<HandshakeRecord> byConnection = new WeakIdentityMap<>();
+  private final ThreadLocal<ArrayList<Frame>> stacks = ThreadLocal.withInitial(ArrayList::new);
+
+  /** Providers whose internals did not match the model: their events are ignored. */
+  private final Set<String> disabled = ConcurrentHashMap.newKeySet();
+
+  ProviderTracker(HandshakeTracker owner) {
+    this.owner = owner;
+  }
+
+  /**
+   * Ignores every later handshake of {@code provider} (its hooks did not match the model; those
+   * already applied to other classes stay quiet).
+   */
+  public void disable(String provider) {
+    disabled.add(provider);
+  }
+
+  /** Connection objects still mapped to records (after dropping the collected ones). */
+  int trackedObjects() {
+    byConnection.expunge();
+    return byConnection.size();
+  }
+
+  void expunge() {
+    byConnection.expunge();
+  }
+
+  @Override
+  public void started(Object connection, String provider, String library, boolean client) {
+    if (connection == null || provider == null || disabled.contains(provider)) {
+      return;
+    }
+    HandshakeRecord open = byConnection.get(connection);
+    if (open != null && open.isActive()) {
+      return; // one handshake per connection at a time
+    }
+    if (client && connection instanceof SSLEngine && owner.isIgnored((SSLEngine) connection)) {
+      return; // the agent's own exporter
+    }
+    long now = System.nanoTime();
+    HandshakeRecord r = new HandshakeRecord(null, connection, client, now, null, provider, library);
+    r.startEpochMillis = System.currentTimeMillis();
+    r.applicationParent = owner.applicationParent();
+    if (!client) {
+      r.serverClientAuth = clientAuth(connection);
+    }
+    byConnection.put(connection, r);
+    owner.track(r);
+  }
+
+  @Override
+  public void messageEnter(Object connection, boolean send, int wireType) {
+    push(connection, send ? Frame.Kind.SEND : Frame.Kind.RECEIVE).wireType = wireType & 0xFF;
+  }
+
+  @Override
+  public void validateEnter(Object connection) {
+    push(connection, Frame.Kind.VALIDATE_CHAIN);
+  }
+
+  @Override
+  public void exit(Object connection, Throwable thrown) {
+    ArrayList<Frame> stack = stacks.get();
+    int i = stack.size() - 1;
+    while (i >= 0 && stack.get(i).context != connection) {
+      i--;
+    }
+    if (i < 0) {
+      return;
+    }
+    Frame f = stack.get(i);
+    // Normally i is the top; anything above it lost its exit and is discarded.
+    while (stack.size() > i) {
+      stack.remove(stack.size() - 1).context = null;
+    }
+    HandshakeRecord r = f.record;
+    if (r != null && r.frameClosed(f, null, thrown, System.nanoTime())) {
+      owner.ended(r);
+    }
+  }
+
+  @Override
+  public void event(Object connection, String name) {
+    HandshakeRecord r = active(connection);
+    if (r != null) {
+      r.event(name, System.nanoTime());
+    }
+  }
+
+  @Override
+  public void finished(Object connection, Object session) {
+    HandshakeRecord r = active(connection);
+    if (r == null) {
+      return;
+    }
+    r.applicationProtocol = ProviderFacts.applicationProtocol(connection);
+    if (r.succeed(null, connection, session, false, System.nanoTime())) {
+      owner.ended(r);
+    }
+  }
+
+  @Override
+  public void failed(Object connection, Throwable thrown, String alert, boolean received) {
+    HandshakeRecord r = active(connection);
+    if (r == null) {
+      return; // not traced, or already ended (a close after the failure, a second report)
+    }
+    Object session = handshakeSession(connection);
+    String message = thrown == null ? null : thrown.getMessage();
+    Frame failedFrame = innermostFrame(r);
+    if (r.fail(
+        null,
+        connection,
+        session,
+        alert,
+        received,
+        message,
+        thrown,
+        failedFrame,
+        System.nanoTime())) {
+      owner.ended(r);
+    }
+  }
+
+  @Override
+  public void closed(Object connection) {
+    HandshakeRecord r = active(connection);
+    if (r != null
+        && r.fail(
+            null,
+            connection,
+            null,
+            null,
+            false,
+            "connection closed during the handshake",
+            null,
+            innermostFrame(r),
+            System.nanoTime())) {
+      owner.ended(r);
+    }
+  }
+
+  @Override
+  public void suppressed(Throwable error) {
+    owner.suppressed(error);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private HandshakeRecord active(Object connection) {
+    if (connection == null) {
+      return null;
+    }
+    ArrayList<Frame> stack = stacks.get();
+    for (int i = stack.size() - 1; i >= 0; i--) {
+      Frame f = stack.get(i);
+      if (f.context == connection && f.record != null) {
+        return f.record.isActive() ? f.record : null;
+      }
+    }
+    HandshakeRecord r = byConnection.get(connection);
+    return r != null && r.isActive() ? r : null;
+  }
+
+  private Frame push(Object connection, Frame.Kind kind) {
+    HandshakeRecord r = active(connection);
+    ArrayList<Frame> stack = stacks.get();
+    long now = System.nanoTime();
+    Frame parent = null;
+    if (r != null) {
+      for (int i = stack.size() - 1; i >= 0; i--) {
+        if (stack.get(i).record == r) {
+          parent = stack.get(i);
+          break;
+        }
+      }
+      r.frameOpened(now);
+    }
+    Frame f = new Frame(r, connection, kind, parent, now);
+    stack.add(f);
+    return f;
+  }
+
+  private Frame innermostFrame(HandshakeRecord r) {
+    ArrayList<Frame> stack = stacks.get();
+    for (int i = stack.size() - 1; i >= 0; i--) {
+      if (stack.get(i).record == r) {
+        return stack.get(i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The handshake session of a failing connection (its peer chain, when the peer's certificate was
+   * received); called on the thread reporting the failure, which runs the handshake.
+   */
+  private static Object handshakeSession(Object connection) {
+    try {
+      if (connection instanceof SSLEngine) {
+        return ((SSLEngine) connection).getHandshakeSession();
+      }
+      if (connection instanceof SSLSocket) {
+        return ((SSLSocket) connection).getHandshakeSession();
+      }
+    } catch (RuntimeException e) {
+      // not available from this provider: the failure is recorded without it
+    }
+    return null;
+  }
+
+  /** {@code required}, {@code requested} or {@code none}: what a server asks of its clients. */
+  private static String clientAuth(Object connection) {
+    try {
+      if (connection instanceof SSLEngine) {
+        SSLEngine e = (SSLEngine) connection;
+        return e.getNeedClientAuth() ? "required" : e.getWantClientAuth() ? "requested" : "none";
+      }
+      if (connection instanceof SSLSocket) {
+        SSLSocket s = (SSLSocket) connection;
+        return s.getNeedClientAuth() ? "required" : s.getWantClientAuth() ? "requested" : "none";
+      }
+    } catch (RuntimeException e) {
+      // unknown: the attribute is left out
+    }
+    return null;
+  }
+}
