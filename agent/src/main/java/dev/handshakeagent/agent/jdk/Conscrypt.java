@@ -18,7 +18,6 @@ public final class Conscrypt {
 
   public static final String ENGINE = PKG + "ConscryptEngine";
   public static final String NATIVE_SSL = PKG + "NativeSsl";
-  private static final String ENGINE_STATES = PKG + "SSLUtils$EngineStates";
 
   /** {@code EngineStates.STATE_HANDSHAKE_STARTED}, as a {@code case} label (a constant). */
   public static final int STATE_HANDSHAKE_STARTED = 2;
@@ -26,68 +25,55 @@ public final class Conscrypt {
   /** Read by the failure advice as {@code @Advice.FieldValue}: the engine or socket. */
   public static final String CALLBACKS_FIELD = "handshakeCallbacks";
 
-  public static final JdkRow TRANSITION =
-      method(ENGINE, "transitionTo", "(I)V", "hook: handshake start (state change)", Feature.CORE);
-  public static final JdkRow STARTED_STATE =
-      JdkRow.of(
-          JdkRow.Kind.FIELD,
-          PROVIDER,
-          ENGINE_STATES,
-          "STATE_HANDSHAKE_STARTED",
-          "I",
-          "the state transitionTo enters when a handshake starts (value 2)",
-          VERIFIED,
-          Feature.CORE);
-  public static final JdkRow FINISH =
-      method(ENGINE, "finishHandshake", "()V", "hook: handshake success", Feature.CORE);
-  public static final JdkRow VERIFY_CHAIN =
+  public static final ProviderRow TRANSITION =
+      method(
+          ENGINE,
+          "transitionTo",
+          "(I)V",
+          "hook: handshake start (SSLUtils.EngineStates.STATE_HANDSHAKE_STARTED = 2)");
+  public static final ProviderRow FINISH =
+      method(ENGINE, "finishHandshake", "()V", "hook: handshake success");
+  public static final ProviderRow VERIFY_CHAIN =
       method(
           ENGINE,
           "verifyCertificateChain",
           "([[BLjava/lang/String;)V",
-          "hook: the trust manager checks the peer's chain",
-          Feature.TRUST);
-  public static final JdkRow CLIENT_CERT_REQUESTED =
+          "hook: the trust manager checks the peer's chain");
+  public static final ProviderRow CLIENT_CERT_REQUESTED =
       method(
           ENGINE,
           "clientCertificateRequested",
           "([B[I[[B)V",
-          "hook: the server requested a client certificate",
-          Feature.CLIENT_AUTH);
-  public static final JdkRow CLOSE_INBOUND =
-      method(ENGINE, "closeInbound", "()V", "hook: the connection closes", Feature.CLOSE);
-  public static final JdkRow CLOSE_OUTBOUND =
-      method(ENGINE, "closeOutbound", "()V", "hook: the connection closes", Feature.CLOSE);
-  public static final JdkRow DO_HANDSHAKE =
+          "hook: the server requested a client certificate");
+  public static final ProviderRow CLOSE_INBOUND =
+      method(ENGINE, "closeInbound", "()V", "hook: the connection closes");
+  public static final ProviderRow CLOSE_OUTBOUND =
+      method(ENGINE, "closeOutbound", "()V", "hook: the connection closes");
+  public static final ProviderRow DO_HANDSHAKE =
       method(
           NATIVE_SSL,
           "doHandshake",
           "()I",
-          "hook: a handshake failure, before the engine closes itself",
-          Feature.FAILURE);
-  public static final JdkRow READ_DIRECT =
+          "hook: a handshake failure, before the engine closes itself");
+  public static final ProviderRow READ_DIRECT =
       method(
           NATIVE_SSL,
           "readDirectByteBuffer",
           "(JI)I",
-          "hook: an alert received while reading, before the engine closes itself",
-          Feature.FAILURE);
-  public static final JdkRow CALLBACKS =
-      JdkRow.of(
-          JdkRow.Kind.FIELD,
+          "hook: an alert received while reading, before the engine closes itself");
+  public static final ProviderRow CALLBACKS =
+      ProviderRow.field(
           PROVIDER,
           NATIVE_SSL,
           CALLBACKS_FIELD,
           "Lorg/conscrypt/NativeCrypto$SSLHandshakeCallbacks;",
           "the engine a NativeSsl belongs to",
-          VERIFIED,
-          Feature.FAILURE);
+          VERIFIED);
 
   /** Every row. */
-  public static List<JdkRow> rows() {
+  public static List<ProviderRow> rows() {
     return List.of(
         TRANSITION,
-        STARTED_STATE,
         FINISH,
         VERIFY_CHAIN,
         CLIENT_CERT_REQUESTED,
@@ -98,9 +84,8 @@ public final class Conscrypt {
         CALLBACKS);
   }
 
-  private static JdkRow method(
-      String className, String name, String descriptor, String purpose, Feature feature) {
-    return JdkRow.of(
-        JdkRow.Kind.METHOD, PROVIDER, className, name, descriptor, purpose, VERIFIED, feature);
+  private static ProviderRow method(
+      String className, String name, String descriptor, String purpose) {
+    return ProviderRow.method(PROVIDER, className, name, descriptor, purpose, VERIFIED);
   }
 }

@@ -41,58 +41,42 @@ public final class Tcnative {
 
   private static final String L_ENGINE = "Lio/netty/handler/ssl/ReferenceCountedOpenSslEngine;";
 
-  public static final JdkRow HANDSHAKE =
+  public static final ProviderRow HANDSHAKE =
       method(
           ENGINE,
           "handshake",
           "()Ljavax/net/ssl/SSLEngineResult$HandshakeStatus;",
-          "hook: handshake start (every SSL_do_handshake step), success, failure",
-          Feature.CORE);
-  public static final JdkRow STATE =
-      JdkRow.of(
-          JdkRow.Kind.FIELD,
+          "hook: handshake start (every SSL_do_handshake step), success, failure");
+  public static final ProviderRow STATE =
+      ProviderRow.field(
           PROVIDER,
           ENGINE,
           STATE_FIELD,
           "L" + HANDSHAKE_STATE.replace('.', '/') + ";",
-          "tells a finished engine's handshake() from a running one",
-          VERIFIED,
-          Feature.CORE);
-  public static final JdkRow FINISHED =
-      JdkRow.of(
-          JdkRow.Kind.FIELD,
-          PROVIDER,
-          HANDSHAKE_STATE,
-          STATE_FINISHED,
-          "L" + HANDSHAKE_STATE.replace('.', '/') + ";",
-          "the state of a finished handshake, compared by name",
-          VERIFIED,
-          Feature.CORE);
-  public static final JdkRow WRAP =
+          "tells a finished engine's handshake() from a running one (constant FINISHED, by name)",
+          VERIFIED);
+  public static final ProviderRow WRAP =
       method(
           ENGINE,
           "wrap",
           "([Ljava/nio/ByteBuffer;IILjava/nio/ByteBuffer;)Ljavax/net/ssl/SSLEngineResult;",
-          "hook: a failure thrown from wrap (an alert to send, a pending handshake error)",
-          Feature.FAILURE);
-  public static final JdkRow UNWRAP =
+          "hook: a failure thrown from wrap (an alert to send, a pending handshake error)");
+  public static final ProviderRow UNWRAP =
       method(
           ENGINE,
           "unwrap",
           "([Ljava/nio/ByteBuffer;II[Ljava/nio/ByteBuffer;II)Ljavax/net/ssl/SSLEngineResult;",
-          "hook: a failure thrown from unwrap (an alert received)",
-          Feature.FAILURE);
-  public static final JdkRow CLOSE_INBOUND =
-      method(ENGINE, "closeInbound", "()V", "hook: the connection closes", Feature.CLOSE);
-  public static final JdkRow CLOSE_OUTBOUND =
-      method(ENGINE, "closeOutbound", "()V", "hook: the connection closes", Feature.CLOSE);
-  public static final JdkRow KEY_MATERIAL_CLIENT =
+          "hook: a failure thrown from unwrap (an alert received)");
+  public static final ProviderRow CLOSE_INBOUND =
+      method(ENGINE, "closeInbound", "()V", "hook: the connection closes");
+  public static final ProviderRow CLOSE_OUTBOUND =
+      method(ENGINE, "closeOutbound", "()V", "hook: the connection closes");
+  public static final ProviderRow KEY_MATERIAL_CLIENT =
       method(
           KEY_MATERIAL_MANAGER,
           "setKeyMaterialClientSide",
           "(" + L_ENGINE + "[Ljava/lang/String;[Ljavax/security/auth/x500/X500Principal;)V",
-          "hook: the server requested a client certificate",
-          Feature.CLIENT_AUTH);
+          "hook: the server requested a client certificate");
 
   /** The name of every verify callback's row method and its descriptor. */
   public static final String VERIFY = "verify";
@@ -101,28 +85,26 @@ public final class Tcnative {
       "(" + L_ENGINE + "[Ljava/security/cert/X509Certificate;Ljava/lang/String;)V";
 
   /** {@code verify(engine, chain, authType)} of each callback: the trust manager call. */
-  public static final List<JdkRow> VERIFY_ROWS = verifyRows();
+  public static final List<ProviderRow> VERIFY_ROWS = verifyRows();
 
-  private static List<JdkRow> verifyRows() {
-    JdkRow[] rows = new JdkRow[VERIFY_CALLBACKS.size()];
+  private static List<ProviderRow> verifyRows() {
+    ProviderRow[] rows = new ProviderRow[VERIFY_CALLBACKS.size()];
     for (int i = 0; i < rows.length; i++) {
       rows[i] =
           method(
               VERIFY_CALLBACKS.get(i),
               VERIFY,
               VERIFY_DESCRIPTOR,
-              "hook: the trust manager checks the peer's chain",
-              Feature.TRUST);
+              "hook: the trust manager checks the peer's chain");
     }
     return List.of(rows);
   }
 
   /** Every row. */
-  public static List<JdkRow> rows() {
-    List<JdkRow> all = new ArrayList<>();
+  public static List<ProviderRow> rows() {
+    List<ProviderRow> all = new ArrayList<>();
     all.add(HANDSHAKE);
     all.add(STATE);
-    all.add(FINISHED);
     all.add(WRAP);
     all.add(UNWRAP);
     all.add(CLOSE_INBOUND);
@@ -132,9 +114,8 @@ public final class Tcnative {
     return List.copyOf(all);
   }
 
-  private static JdkRow method(
-      String className, String name, String descriptor, String purpose, Feature feature) {
-    return JdkRow.of(
-        JdkRow.Kind.METHOD, PROVIDER, className, name, descriptor, purpose, VERIFIED, feature);
+  private static ProviderRow method(
+      String className, String name, String descriptor, String purpose) {
+    return ProviderRow.method(PROVIDER, className, name, descriptor, purpose, VERIFIED);
   }
 }

@@ -2,10 +2,9 @@ package dev.handshakeagent.agent.advice.conscrypt;
 
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
 import dev.handshakeagent.agent.advice.ProviderHooks;
+import dev.handshakeagent.agent.advice.ProviderMethods;
 import dev.handshakeagent.agent.jdk.Conscrypt;
-import dev.handshakeagent.agent.jdk.Feature;
 import dev.handshakeagent.bridge.ProviderBridge;
-import java.util.Set;
 import javax.net.ssl.SSLEngine;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -25,12 +24,6 @@ public final class ConscryptEngineInstrumentation implements JdkInstrumentation 
   /** The event name the listener records. */
   public static final String CERTIFICATE_REQUESTED = "certificate_requested";
 
-  private final Set<Feature> enabled;
-
-  public ConscryptEngineInstrumentation(Set<Feature> enabled) {
-    this.enabled = enabled;
-  }
-
   @Override
   public ElementMatcher<TypeDescription> types() {
     return ProviderHooks.relocatable(Conscrypt.ENGINE);
@@ -38,16 +31,14 @@ public final class ConscryptEngineInstrumentation implements JdkInstrumentation 
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    builder = ProviderHooks.visit(builder, type, enabled, Conscrypt.TRANSITION, StateAdvice.class);
-    builder = ProviderHooks.visit(builder, type, enabled, Conscrypt.FINISH, FinishAdvice.class);
+    builder = ProviderMethods.visit(builder, type, Conscrypt.TRANSITION, StateAdvice.class);
+    builder = ProviderMethods.visit(builder, type, Conscrypt.FINISH, FinishAdvice.class);
+    builder = ProviderMethods.visit(builder, type, Conscrypt.VERIFY_CHAIN, VerifyAdvice.class);
     builder =
-        ProviderHooks.visit(builder, type, enabled, Conscrypt.VERIFY_CHAIN, VerifyAdvice.class);
-    builder =
-        ProviderHooks.visit(
-            builder, type, enabled, Conscrypt.CLIENT_CERT_REQUESTED, RequestedAdvice.class);
-    builder =
-        ProviderHooks.visit(builder, type, enabled, Conscrypt.CLOSE_INBOUND, CloseAdvice.class);
-    return ProviderHooks.visit(builder, type, enabled, Conscrypt.CLOSE_OUTBOUND, CloseAdvice.class);
+        ProviderMethods.visit(
+            builder, type, Conscrypt.CLIENT_CERT_REQUESTED, RequestedAdvice.class);
+    builder = ProviderMethods.visit(builder, type, Conscrypt.CLOSE_INBOUND, CloseAdvice.class);
+    return ProviderMethods.visit(builder, type, Conscrypt.CLOSE_OUTBOUND, CloseAdvice.class);
   }
 
   /** Entered twice per handshake (the engine's start and BoringSSL's): the second is ignored. */

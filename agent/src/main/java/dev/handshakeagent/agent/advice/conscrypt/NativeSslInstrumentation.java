@@ -2,10 +2,9 @@ package dev.handshakeagent.agent.advice.conscrypt;
 
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
 import dev.handshakeagent.agent.advice.ProviderHooks;
+import dev.handshakeagent.agent.advice.ProviderMethods;
 import dev.handshakeagent.agent.jdk.Conscrypt;
-import dev.handshakeagent.agent.jdk.Feature;
 import dev.handshakeagent.bridge.ProviderBridge;
-import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -20,12 +19,6 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class NativeSslInstrumentation implements JdkInstrumentation {
 
-  private final Set<Feature> enabled;
-
-  public NativeSslInstrumentation(Set<Feature> enabled) {
-    this.enabled = enabled;
-  }
-
   @Override
   public ElementMatcher<TypeDescription> types() {
     return ProviderHooks.relocatable(Conscrypt.NATIVE_SSL);
@@ -33,9 +26,8 @@ public final class NativeSslInstrumentation implements JdkInstrumentation {
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    builder =
-        ProviderHooks.visit(builder, type, enabled, Conscrypt.DO_HANDSHAKE, FailureAdvice.class);
-    return ProviderHooks.visit(builder, type, enabled, Conscrypt.READ_DIRECT, FailureAdvice.class);
+    builder = ProviderMethods.visit(builder, type, Conscrypt.DO_HANDSHAKE, FailureAdvice.class);
+    return ProviderMethods.visit(builder, type, Conscrypt.READ_DIRECT, FailureAdvice.class);
   }
 
   /** A failure after the handshake finished finds no open handshake and is ignored. */

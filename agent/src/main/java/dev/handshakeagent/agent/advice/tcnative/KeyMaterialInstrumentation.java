@@ -2,10 +2,9 @@ package dev.handshakeagent.agent.advice.tcnative;
 
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
 import dev.handshakeagent.agent.advice.ProviderHooks;
-import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.advice.ProviderMethods;
 import dev.handshakeagent.agent.jdk.Tcnative;
 import dev.handshakeagent.bridge.ProviderBridge;
-import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -22,12 +21,6 @@ public final class KeyMaterialInstrumentation implements JdkInstrumentation {
   /** The event name the listener records. */
   public static final String CERTIFICATE_REQUESTED = "certificate_requested";
 
-  private final Set<Feature> enabled;
-
-  public KeyMaterialInstrumentation(Set<Feature> enabled) {
-    this.enabled = enabled;
-  }
-
   @Override
   public ElementMatcher<TypeDescription> types() {
     return ProviderHooks.relocatable(Tcnative.KEY_MATERIAL_MANAGER);
@@ -35,8 +28,8 @@ public final class KeyMaterialInstrumentation implements JdkInstrumentation {
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    return ProviderHooks.visit(
-        builder, type, enabled, Tcnative.KEY_MATERIAL_CLIENT, RequestedAdvice.class);
+    return ProviderMethods.visit(
+        builder, type, Tcnative.KEY_MATERIAL_CLIENT, RequestedAdvice.class);
   }
 
   public static final class RequestedAdvice {

@@ -2,10 +2,9 @@ package dev.handshakeagent.agent.advice.tcnative;
 
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
 import dev.handshakeagent.agent.advice.ProviderHooks;
-import dev.handshakeagent.agent.jdk.Feature;
+import dev.handshakeagent.agent.advice.ProviderMethods;
 import dev.handshakeagent.agent.jdk.Tcnative;
 import dev.handshakeagent.bridge.ProviderBridge;
-import java.util.Set;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import net.bytebuddy.asm.Advice;
@@ -23,12 +22,6 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class OpenSslEngineInstrumentation implements JdkInstrumentation {
 
-  private final Set<Feature> enabled;
-
-  public OpenSslEngineInstrumentation(Set<Feature> enabled) {
-    this.enabled = enabled;
-  }
-
   @Override
   public ElementMatcher<TypeDescription> types() {
     return ProviderHooks.relocatable(Tcnative.ENGINE);
@@ -36,13 +29,11 @@ public final class OpenSslEngineInstrumentation implements JdkInstrumentation {
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    builder =
-        ProviderHooks.visit(builder, type, enabled, Tcnative.HANDSHAKE, HandshakeAdvice.class);
-    builder = ProviderHooks.visit(builder, type, enabled, Tcnative.WRAP, TransportAdvice.class);
-    builder = ProviderHooks.visit(builder, type, enabled, Tcnative.UNWRAP, TransportAdvice.class);
-    builder =
-        ProviderHooks.visit(builder, type, enabled, Tcnative.CLOSE_INBOUND, CloseAdvice.class);
-    return ProviderHooks.visit(builder, type, enabled, Tcnative.CLOSE_OUTBOUND, CloseAdvice.class);
+    builder = ProviderMethods.visit(builder, type, Tcnative.HANDSHAKE, HandshakeAdvice.class);
+    builder = ProviderMethods.visit(builder, type, Tcnative.WRAP, TransportAdvice.class);
+    builder = ProviderMethods.visit(builder, type, Tcnative.UNWRAP, TransportAdvice.class);
+    builder = ProviderMethods.visit(builder, type, Tcnative.CLOSE_INBOUND, CloseAdvice.class);
+    return ProviderMethods.visit(builder, type, Tcnative.CLOSE_OUTBOUND, CloseAdvice.class);
   }
 
   /**

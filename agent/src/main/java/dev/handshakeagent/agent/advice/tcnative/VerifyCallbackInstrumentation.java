@@ -1,12 +1,13 @@
 package dev.handshakeagent.agent.advice.tcnative;
 
+import static net.bytebuddy.matcher.ElementMatchers.none;
+
 import dev.handshakeagent.agent.advice.JdkInstrumentation;
 import dev.handshakeagent.agent.advice.ProviderHooks;
-import dev.handshakeagent.agent.jdk.Feature;
-import dev.handshakeagent.agent.jdk.JdkRow;
+import dev.handshakeagent.agent.advice.ProviderMethods;
+import dev.handshakeagent.agent.jdk.ProviderRow;
 import dev.handshakeagent.agent.jdk.Tcnative;
 import dev.handshakeagent.bridge.ProviderBridge;
-import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -20,21 +21,19 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class VerifyCallbackInstrumentation implements JdkInstrumentation {
 
-  private final Set<Feature> enabled;
-
-  public VerifyCallbackInstrumentation(Set<Feature> enabled) {
-    this.enabled = enabled;
-  }
-
   @Override
   public ElementMatcher<TypeDescription> types() {
-    return ProviderHooks.relocatableAny(Tcnative.VERIFY_CALLBACKS);
+    ElementMatcher.Junction<TypeDescription> any = none();
+    for (String name : Tcnative.VERIFY_CALLBACKS) {
+      any = any.or(ProviderHooks.relocatable(name));
+    }
+    return any;
   }
 
   @Override
   public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-    for (JdkRow row : Tcnative.VERIFY_ROWS) {
-      builder = ProviderHooks.visit(builder, type, enabled, row, VerifyAdvice.class);
+    for (ProviderRow row : Tcnative.VERIFY_ROWS) {
+      builder = ProviderMethods.visit(builder, type, row, VerifyAdvice.class);
     }
     return builder;
   }
