@@ -89,7 +89,8 @@ final class ProviderFacts {
     if (!f.resumed && succeeded && session instanceof SSLSession) {
       // A resumed session was created by an earlier handshake.
       long created = ((SSLSession) session).getCreationTime();
-      f.resumed = created > 0 && created < r.startEpochMillis;
+      // Whole seconds: OpenSSL keeps a session's creation time in seconds (netty-tcnative).
+      f.resumed = created > 0 && created < r.startEpochMillis - r.startEpochMillis % 1000;
     }
     f.applicationProtocol = succeeded ? r.applicationProtocol : null;
   }

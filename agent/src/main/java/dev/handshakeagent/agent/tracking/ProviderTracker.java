@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent.tracking;
 
+import dev.handshakeagent.agent.tracking.tcnative.BoringSslErrors;
 import dev.handshakeagent.bridge.ProviderListener;
 import java.util.ArrayList;
 import java.util.Set;
@@ -72,6 +73,9 @@ public final class ProviderTracker implements ProviderListener {
     if (client && connection instanceof SSLEngine && owner.isIgnored((SSLEngine) connection)) {
       return; // the agent's own exporter
     }
+    if (library == null) {
+      library = ProviderLibraries.of(provider, connection);
+    }
     long now = System.nanoTime();
     HandshakeRecord r = new HandshakeRecord(null, connection, client, now, null, provider, library);
     r.startEpochMillis = System.currentTimeMillis();
@@ -142,6 +146,13 @@ public final class ProviderTracker implements ProviderListener {
     }
     Object session = handshakeSession(connection);
     String message = thrown == null ? null : thrown.getMessage();
+    if (alert == null) {
+      BoringSslErrors.Alert named = BoringSslErrors.alert(message);
+      if (named != null) {
+        alert = named.description;
+        received = named.received;
+      }
+    }
     Frame failedFrame = innermostFrame(r);
     if (r.fail(
         null,
