@@ -3,6 +3,7 @@ package dev.handshakeagent.agent.tracking;
 import dev.handshakeagent.agent.tracking.tcnative.BoringSslErrors;
 import dev.handshakeagent.bridge.ProviderListener;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
@@ -154,6 +155,9 @@ public final class ProviderTracker implements ProviderListener {
       }
     }
     Frame failedFrame = innermostFrame(r);
+    if (failedFrame == null) {
+      failedFrame = lastFailedPhase(r);
+    }
     if (r.fail(
         null,
         connection,
@@ -232,6 +236,20 @@ public final class ProviderTracker implements ProviderListener {
     for (int i = stack.size() - 1; i >= 0; i--) {
       if (stack.get(i).record == r) {
         return stack.get(i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A provider running its messages natively reports a failure after the Java step that caused it
+   * returned: the last phase that threw (the trust manager's rejection) is where it failed.
+   */
+  private static Frame lastFailedPhase(HandshakeRecord r) {
+    List<Frame> phases = r.phases();
+    for (int i = phases.size() - 1; i >= 0; i--) {
+      if (phases.get(i).error != null) {
+        return phases.get(i);
       }
     }
     return null;

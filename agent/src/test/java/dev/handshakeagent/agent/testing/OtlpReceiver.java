@@ -189,7 +189,7 @@ public final class OtlpReceiver implements AutoCloseable {
     server.stop(0);
   }
 
-  static String value(List<KeyValue> attributes, String key) {
+  public static String value(List<KeyValue> attributes, String key) {
     for (KeyValue kv : attributes) {
       if (kv.getKey().equals(key)) {
         AnyValue v = kv.getValue();
