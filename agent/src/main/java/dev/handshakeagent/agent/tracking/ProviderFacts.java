@@ -35,7 +35,9 @@ final class ProviderFacts {
     if (session instanceof SSLSession) {
       SSLSession s = (SSLSession) session;
       String protocol = s.getProtocol();
-      f.protocol = protocol == null || "NONE".equals(protocol) ? null : protocol;
+      // Before a version was negotiated: NONE (JDK sessions), empty (netty-tcnative's).
+      f.protocol =
+          protocol == null || protocol.isEmpty() || "NONE".equals(protocol) ? null : protocol;
       String cipher = s.getCipherSuite();
       f.cipherSuite = cipher == null || NULL_CIPHER_SUITE.equals(cipher) ? null : cipher;
       f.localChain = x509(s.getLocalCertificates());
