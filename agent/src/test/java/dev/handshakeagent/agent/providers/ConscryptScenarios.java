@@ -237,7 +237,8 @@ final class ConscryptScenarios {
                 "-cert",
                 keyPem.toString(),
                 "-www",
-                "-quiet")
+                "-quiet",
+                "-tls1_2")
             .redirectErrorStream(true)
             .start();
     try {

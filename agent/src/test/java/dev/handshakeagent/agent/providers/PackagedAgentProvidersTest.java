@@ -234,7 +234,11 @@ class PackagedAgentProvidersTest {
         assertEquals("true", r.attr("tls.established"), line + " " + r);
         assertEquals("SSLEngine", r.attr("handshake.api"), line + " " + r);
         assertNotNull(r.attr("tls.cipher"), line + " " + r);
-        assertTrue(line.contains("OK " + tlsVersion(r)), line + " " + r);
+        // What the application saw; gRPC's calls do not say, its roots must still have one.
+        assertTrue(
+            line.contains("OK " + tlsVersion(r))
+                || line.contains("answers=") && r.attr("tls.protocol.version") != null,
+            line + " " + r);
         if (library != null) {
           assertEquals(library, r.attr("handshake.provider.library"), line + " " + r);
         }
