@@ -51,6 +51,13 @@ public interface ProviderListener {
   /** The connection is closing (either side); an open handshake on it ends as failed. */
   void closed(Object connection);
 
+  /**
+   * Later events may name {@code internal}, an object of the provider's own that its hooks see
+   * where the connection is out of reach (its protocol engine, its TLS peer), for {@code target}:
+   * the connection, or another alias of it. Held weakly; a no-op for listeners that need none.
+   */
+  default void alias(Object internal, Object target) {}
+
   /** A hook threw; the bridge swallowed it so the application never sees it. */
   void suppressed(Throwable error);
 }

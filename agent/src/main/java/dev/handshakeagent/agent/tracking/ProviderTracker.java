@@ -2,6 +2,7 @@ package dev.handshakeagent.agent.tracking;
 
 import dev.handshakeagent.agent.tracking.tcnative.BoringSslErrors;
 import dev.handshakeagent.bridge.ProviderListener;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,6 +36,17 @@ public final class ProviderTracker implements ProviderListener {
 
   private final HandshakeTracker owner;
   private final WeakIdentityMap<HandshakeRecord> byConnection = new WeakIdentityMap<>();
+
+  /**
+   * Provider objects events may name instead of the connection ({@link #alias}), to what they stand
+   * for. Both sides weak: the connection usually references its alias, and a strong value would
+   * keep both alive.
+   */
+  private final WeakIdentityMap<WeakReference<Object>> aliases = new WeakIdentityMap<>();
+
+  /** Longest alias chain followed (protocol -> peer -> connection). */
+  private static final int MAX_ALIAS_HOPS = 4;
+
   private final ThreadLocal<ArrayList<Frame>> stacks = ThreadLocal.withInitial(ArrayList::new);
 
   /** Providers whose internals did not match the model: their events are ignored. */
@@ -55,15 +67,38 @@ public final class ProviderTracker implements ProviderListener {
   /** Connection objects still mapped to records (after dropping the collected ones). */
   int trackedObjects() {
     byConnection.expunge();
-    return byConnection.size();
+    aliases.expunge();
+    return byConnection.size() + aliases.size();
   }
 
   void expunge() {
     byConnection.expunge();
+    aliases.expunge();
   }
 
   @Override
-  public void started(Object connection, String provider, String library, boolean client) {
+  public void alias(Object internal, Object target) {
+    if (internal != null && target != null && internal != target) {
+      aliases.put(internal, new WeakReference<>(target));
+    }
+  }
+
+  /** The connection {@code key} names: itself, or what its alias chain ends at. */
+  private Object resolve(Object key) {
+    Object k = key;
+    for (int i = 0; i < MAX_ALIAS_HOPS && k != null; i++) {
+      WeakReference<Object> next = aliases.get(k);
+      if (next == null) {
+        return k;
+      }
+      k = next.get();
+    }
+    return k;
+  }
+
+  @Override
+  public void started(Object key, String provider, String library, boolean client) {
+    Object connection = resolve(key);
     if (connection == null || provider == null || disabled.contains(provider)) {
       return;
     }
@@ -133,8 +168,8 @@ public final class ProviderTracker implements ProviderListener {
     if (r == null) {
       return;
     }
-    r.applicationProtocol = ProviderFacts.applicationProtocol(connection);
-    if (r.succeed(null, connection, session, false, System.nanoTime())) {
+    r.applicationProtocol = ProviderFacts.applicationProtocol(r.transport.get());
+    if (r.succeed(null, null, session, false, System.nanoTime())) {
       owner.ended(r);
     }
   }
@@ -145,7 +180,7 @@ public final class ProviderTracker implements ProviderListener {
     if (r == null) {
       return; // not traced, or already ended (a close after the failure, a second report)
     }
-    Object session = handshakeSession(connection);
+    Object session = handshakeSession(r.transport.get());
     String message = thrown == null ? null : thrown.getMessage();
     if (alert == null) {
       BoringSslErrors.Alert named = BoringSslErrors.alert(message);
@@ -159,15 +194,7 @@ public final class ProviderTracker implements ProviderListener {
       failedFrame = lastFailedPhase(r);
     }
     if (r.fail(
-        null,
-        connection,
-        session,
-        alert,
-        received,
-        message,
-        thrown,
-        failedFrame,
-        System.nanoTime())) {
+        null, null, session, alert, received, message, thrown, failedFrame, System.nanoTime())) {
       owner.ended(r);
     }
   }
@@ -178,7 +205,7 @@ public final class ProviderTracker implements ProviderListener {
     if (r != null
         && r.fail(
             null,
-            connection,
+            null,
             null,
             null,
             false,
@@ -208,7 +235,7 @@ public final class ProviderTracker implements ProviderListener {
         return f.record.isActive() ? f.record : null;
       }
     }
-    HandshakeRecord r = byConnection.get(connection);
+    HandshakeRecord r = byConnection.get(resolve(connection));
     return r != null && r.isActive() ? r : null;
   }
 
