@@ -1,6 +1,7 @@
 package dev.handshakeagent.agent.advice;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import dev.handshakeagent.agent.jdk.ProviderRow;
@@ -35,6 +36,18 @@ public final class ProviderMethods {
     String prefix = ProviderCheck.prefix(type.getName(), row.className);
     return named(row.name)
         .and(hasDescriptor(relocate(row.descriptor, row.className, prefix == null ? "" : prefix)));
+  }
+
+  /**
+   * Applies {@code advice} to every constructor of {@code type}: an advice that reads a field the
+   * constructors set ({@code row}, a field row of the type's class) whatever their parameters.
+   */
+  public static DynamicType.Builder<?> visitConstructors(
+      DynamicType.Builder<?> builder, TypeDescription type, ProviderRow row, Class<?> advice) {
+    if (ProviderCheck.prefix(type.getName(), row.className) == null) {
+      return builder;
+    }
+    return builder.visit(Hooks.advice(advice).on(isConstructor()));
   }
 
   /** Applies {@code advice} to {@code row}'s method when {@code type} is (a copy of) its class. */

@@ -18,6 +18,10 @@ public final class Conscrypt {
 
   public static final String ENGINE = PKG + "ConscryptEngine";
   public static final String NATIVE_SSL = PKG + "NativeSsl";
+  public static final String ENGINE_SOCKET = PKG + "ConscryptEngineSocket";
+
+  /** Read by the engine socket's advice as {@code @Advice.FieldValue}: the engine inside. */
+  public static final String ENGINE_FIELD = "engine";
 
   /** {@code EngineStates.STATE_HANDSHAKE_STARTED}, as a {@code case} label (a constant). */
   public static final int STATE_HANDSHAKE_STARTED = 2;
@@ -70,6 +74,15 @@ public final class Conscrypt {
           "the engine a NativeSsl belongs to",
           VERIFIED);
 
+  public static final ProviderRow SOCKET_ENGINE =
+      ProviderRow.field(
+          PROVIDER,
+          ENGINE_SOCKET,
+          ENGINE_FIELD,
+          "Lorg/conscrypt/ConscryptEngine;",
+          "the engine an SSLSocket runs on, set by every constructor: its events name the socket",
+          VERIFIED);
+
   /** Every row. */
   public static List<ProviderRow> rows() {
     return List.of(
@@ -81,7 +94,8 @@ public final class Conscrypt {
         CLOSE_OUTBOUND,
         DO_HANDSHAKE,
         READ_DIRECT,
-        CALLBACKS);
+        CALLBACKS,
+        SOCKET_ENGINE);
   }
 
   private static ProviderRow method(

@@ -20,7 +20,7 @@ public final class ConscryptHooks extends ProviderHooks {
 
   @Override
   public List<String> classNames() {
-    return List.of(Conscrypt.ENGINE, Conscrypt.NATIVE_SSL);
+    return List.of(Conscrypt.ENGINE, Conscrypt.NATIVE_SSL, Conscrypt.ENGINE_SOCKET);
   }
 
   @Override
@@ -30,6 +30,9 @@ public final class ConscryptHooks extends ProviderHooks {
 
   @Override
   public List<JdkInstrumentation> instrumentations() {
-    return List.of(new ConscryptEngineInstrumentation(), new NativeSslInstrumentation());
+    return List.of(
+        new ConscryptEngineInstrumentation(),
+        new NativeSslInstrumentation(),
+        new EngineSocketInstrumentation());
   }
 }
