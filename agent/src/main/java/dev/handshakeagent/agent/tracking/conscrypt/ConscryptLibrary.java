@@ -1,16 +1,17 @@
 package dev.handshakeagent.agent.tracking.conscrypt;
 
+import dev.handshakeagent.agent.tracking.tcnative.TcnativeLibrary;
 import java.lang.reflect.Method;
 
 /**
- * {@code handshake.provider.library} of a Conscrypt engine: {@code BoringSSL (Conscrypt 2.5.2)},
- * from {@code Conscrypt.version()}. Worked out once per engine class, by reflection on a class the
- * engine has already loaded; cached with the class.
+ * {@code handshake.provider.library} of a Conscrypt engine or socket: {@code BoringSSL (Conscrypt
+ * 2.5.2)}, from {@code Conscrypt.version()}. Worked out once per engine class, by reflection on a
+ * class the engine has already loaded; cached with the class.
  */
 public final class ConscryptLibrary {
   private ConscryptLibrary() {}
 
-  private static final String ENGINE = "org.conscrypt.ConscryptEngine";
+  private static final String PACKAGE = "org.conscrypt.";
   private static final String CONSCRYPT = "org.conscrypt.Conscrypt";
 
   private static final ClassValue<String> LIBRARY =
@@ -28,11 +29,11 @@ public final class ConscryptLibrary {
 
   static String describe(Class<?> engineClass) {
     try {
-      String name = engineClass.getName();
-      if (!name.endsWith(ENGINE)) {
+      // Any class of Conscrypt's package (its engine, its engine socket) tells the prefix.
+      String prefix = TcnativeLibrary.prefix(engineClass.getName(), PACKAGE);
+      if (prefix == null) {
         return null;
       }
-      String prefix = name.substring(0, name.length() - ENGINE.length());
       Class<?> conscrypt = Class.forName(prefix + CONSCRYPT, false, engineClass.getClassLoader());
       Object v = conscrypt.getMethod("version").invoke(null);
       Class<?> vc = v.getClass();

@@ -13,7 +13,7 @@ import java.lang.reflect.Method;
 public final class TcnativeLibrary {
   private TcnativeLibrary() {}
 
-  private static final String ENGINE = "io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
+  private static final String PACKAGE = "io.netty.handler.ssl.";
   private static final String OPENSSL = "io.netty.handler.ssl.OpenSsl";
   private static final String SSL = "io.netty.internal.tcnative.SSL";
 
@@ -32,15 +32,12 @@ public final class TcnativeLibrary {
 
   static String describe(Class<?> engineClass) {
     try {
-      Class<?> c = engineClass;
-      while (c != null && !c.getName().endsWith(ENGINE)) {
-        c = c.getSuperclass();
-      }
-      if (c == null) {
+      // Any class of Netty's SSL package (the engine or a subclass of it) tells the prefix.
+      String prefix = prefix(engineClass.getName(), PACKAGE);
+      if (prefix == null) {
         return null;
       }
-      String prefix = c.getName().substring(0, c.getName().length() - ENGINE.length());
-      ClassLoader loader = c.getClassLoader();
+      ClassLoader loader = engineClass.getClassLoader();
       Method versionString =
           Class.forName(prefix + OPENSSL, false, loader).getMethod("versionString");
       String library = (String) versionString.invoke(null);
@@ -52,5 +49,17 @@ public final class TcnativeLibrary {
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       return null;
     }
+  }
+
+  /**
+   * What precedes {@code pkg} ({@code io.netty.handler.ssl.}) in {@code className}: "" when it is
+   * not relocated, {@code io.grpc.netty.shaded.} for gRPC's copy, null when it is not in it.
+   */
+  public static String prefix(String className, String pkg) {
+    if (className.startsWith(pkg)) {
+      return "";
+    }
+    int at = className.indexOf("." + pkg);
+    return at < 0 ? null : className.substring(0, at + 1);
   }
 }
