@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent.tracking;
 
+import dev.handshakeagent.agent.tracking.tcnative.NativeResumption;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -94,7 +95,22 @@ final class ProviderFacts {
       // Whole seconds: OpenSSL keeps a session's creation time in seconds (netty-tcnative).
       f.resumed = created > 0 && created < r.startEpochMillis - r.startEpochMillis % 1000;
     }
+    if (!f.resumed
+        && succeeded
+        && r.client
+        && NativeResumption.validatesEveryFullClientHandshake(r.provider())) {
+      f.resumed = !hasPhase(r, Frame.Kind.VALIDATE_CHAIN);
+    }
     f.applicationProtocol = succeeded ? r.applicationProtocol : null;
+  }
+
+  private static boolean hasPhase(HandshakeRecord r, Frame.Kind kind) {
+    for (Frame fr : r.phases()) {
+      if (fr.kind == kind) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
