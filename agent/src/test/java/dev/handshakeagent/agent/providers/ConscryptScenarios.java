@@ -95,7 +95,8 @@ final class ConscryptScenarios {
             "TLSv1.3",
             "TLSv1.3",
             true));
-    https(out);
+    https(out, "TLS12", "-tls1_2");
+    https(out, "TLS13", "-tls1_3");
   }
 
   static SSLContext context(Path keyStore) throws Exception {
@@ -218,8 +219,8 @@ final class ConscryptScenarios {
     }
   }
 
-  /** HttpsURLConnection (Conscrypt's engine socket) against openssl s_server, twice. */
-  static void https(Consumer<String> out) throws Exception {
+  /** HttpsURLConnection (Conscrypt's engine socket) against openssl s_server, twice: resumed. */
+  static void https(Consumer<String> out, String tag, String version) throws Exception {
     long start = System.currentTimeMillis();
     Path dir = Files.createTempDirectory("jni-sserver");
     Path keyPem = dir.resolve("server.pem");
@@ -238,7 +239,7 @@ final class ConscryptScenarios {
                 keyPem.toString(),
                 "-www",
                 "-quiet",
-                "-tls1_2")
+                version)
             .redirectErrorStream(true)
             .start();
     try {
@@ -264,7 +265,10 @@ final class ConscryptScenarios {
       }
       out.accept(
           ProvidersMain.result(
-              "CONSCRYPT_HTTPS_URL_CONNECTION", start, port, "status=" + saw.toString().trim()));
+              "CONSCRYPT_HTTPS_URL_CONNECTION_" + tag,
+              start,
+              port,
+              "status=" + saw.toString().trim()));
     } finally {
       sServer.destroy();
       sServer.waitFor(5, TimeUnit.SECONDS);

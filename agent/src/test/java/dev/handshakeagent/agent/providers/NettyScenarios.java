@@ -85,6 +85,14 @@ final class NettyScenarios {
               server(p, TestPki.Server.RSA, false, "TLSv1.3"),
               client(p, false, "TLSv1.2")));
       out.accept(peerCloses(group, tag + "PEER_CLOSES", client(p, false, "TLSv1.3")));
+      for (String version : new String[] {"TLSv1.2", "TLSv1.3"}) {
+        out.accept(
+            resumed(
+                group,
+                tag + "RESUME_" + version.replace("TLSv1.", "TLS1"),
+                server(p, TestPki.Server.RSA, false, version),
+                client(p, false, version)));
+      }
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
@@ -138,6 +146,40 @@ final class NettyScenarios {
       String clientSaw = connect(group, clientCtx, port);
       String s = serverSaw.get(20, TimeUnit.SECONDS);
       return ProvidersMain.result(name, start, port, "client=" + clientSaw + " server=" + s);
+    } finally {
+      server.close().sync();
+    }
+  }
+
+  /**
+   * Two connections of one client context to one server: the second offers the first's session.
+   * BoringSSL keeps a session's creation time in whole seconds, which is how a resumed session is
+   * told from a new one: the second connection starts in a later second.
+   */
+  static String resumed(
+      EventLoopGroup group, String name, SslContext serverCtx, SslContext clientCtx)
+      throws Exception {
+    long start = System.currentTimeMillis();
+    Channel server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(serverCtx.newHandler(ch.alloc()), new Quiet());
+                  }
+                })
+            .bind(InetAddress.getLoopbackAddress(), 0)
+            .sync()
+            .channel();
+    int port = ((InetSocketAddress) server.localAddress()).getPort();
+    try {
+      String first = connect(group, clientCtx, port);
+      Thread.sleep(1_100);
+      String second = connect(group, clientCtx, port);
+      return ProvidersMain.result(name, start, port, "client=" + first + " then " + second);
     } finally {
       server.close().sync();
     }

@@ -199,7 +199,28 @@ class PackagedAgentProvidersTest {
           assertEquals("requested", s.clients.get(0).attr("handshake.client_auth"), s.line);
         }
         break;
-      case "CONSCRYPT_HTTPS_URL_CONNECTION":
+      case "NETTY_OPENSSL_RESUME_TLS12":
+      case "NETTY_OPENSSL_RESUME_TLS13":
+        {
+          assertEquals(2, s.clients.size(), s.line + " " + s.clients);
+          assertEquals(2, s.servers.size(), s.line + " " + s.servers);
+          List<OtlpReceiver.Received> c = byStart(s.clients);
+          List<OtlpReceiver.Received> sv = byStart(s.servers);
+          assertEquals("false", c.get(0).attr("tls.resumed"), s.line);
+          assertEquals("false", sv.get(0).attr("tls.resumed"), s.line);
+          if (name.endsWith("TLS12")) {
+            assertEquals("true", c.get(1).attr("tls.resumed"), s.line);
+            assertEquals("true", sv.get(1).attr("tls.resumed"), s.line);
+          }
+          // A client resumed exactly when BoringSSL did not call its trust manager.
+          for (OtlpReceiver.Received r : c) {
+            assertEquals(
+                String.valueOf(s.children(r).isEmpty()), r.attr("tls.resumed"), s.line + " " + r);
+          }
+          break;
+        }
+      case "CONSCRYPT_HTTPS_URL_CONNECTION_TLS12":
+      case "CONSCRYPT_HTTPS_URL_CONNECTION_TLS13":
         {
           assertEquals(2, s.clients.size(), s.line + " " + s.clients);
           assertEquals(0, s.servers.size(), s.line);
@@ -210,10 +231,11 @@ class PackagedAgentProvidersTest {
             // The engine socket's events name the socket (its engine is an alias).
             assertEquals("SSLSocket", c.attr("handshake.api"), s.line);
           }
-          List<OtlpReceiver.Received> byTime = new ArrayList<>(s.clients);
-          byTime.sort((a, b) -> Long.compare(start(a), start(b)));
+          List<OtlpReceiver.Received> byTime = byStart(s.clients);
           assertEquals("false", byTime.get(0).attr("tls.resumed"), s.line);
           assertEquals("true", byTime.get(1).attr("tls.resumed"), s.line);
+          assertEquals(List.of("validate certificate chain"), s.children(byTime.get(0)), s.line);
+          assertEquals(List.of(), s.children(byTime.get(1)), s.line);
           break;
         }
       default:
@@ -302,6 +324,13 @@ class PackagedAgentProvidersTest {
         .filter(s -> s.span.getParentSpanId().equals(root.span.getSpanId()))
         .map(s -> s.span.getName())
         .collect(Collectors.toList());
+  }
+
+  static List<OtlpReceiver.Received> byStart(List<OtlpReceiver.Received> roots) {
+    List<OtlpReceiver.Received> sorted = new ArrayList<>(roots);
+    sorted.sort(
+        (a, b) -> Long.compare(a.span.getStartTimeUnixNano(), b.span.getStartTimeUnixNano()));
+    return sorted;
   }
 
   static long start(OtlpReceiver.Received r) {
