@@ -254,7 +254,7 @@ public final class AgentRuntime {
                       ProtectionDomain pd) -> i.apply(b, type));
     }
     for (ProviderHooks p : providers) {
-      ProviderGuard guard = new ProviderGuard(p, disableProvider);
+      ProviderGuard guard = new ProviderGuard(p, disableProvider, AgentLog::warn);
       for (JdkInstrumentation i : p.instrumentations()) {
         builder =
             builder
@@ -278,11 +278,13 @@ public final class AgentRuntime {
   static final class ProviderGuard {
     private final ProviderHooks provider;
     private final Consumer<String> disable;
+    private final Consumer<String> warn;
     private volatile boolean off;
 
-    ProviderGuard(ProviderHooks provider, Consumer<String> disable) {
+    ProviderGuard(ProviderHooks provider, Consumer<String> disable, Consumer<String> warn) {
       this.provider = provider;
       this.disable = disable;
+      this.warn = warn;
     }
 
     boolean allows(TypeDescription type) {
@@ -297,7 +299,7 @@ public final class AgentRuntime {
         if (!off) {
           off = true;
           disable.accept(provider.name());
-          AgentLog.warn(
+          warn.accept(
               provider.name()
                   + " internals differ from what the agent knows ("
                   + type.getName()

@@ -71,6 +71,9 @@ enum FailureReason {
   /** Any other failure: the alert and the diagnosis say more. */
   OTHER("other");
 
+  /** The provider event: the peer's stream ended during the handshake. */
+  static final String PEER_CLOSED_EVENT = "peer_closed";
+
   /** Alerts a peer sends when it rejects the certificate it was shown (RFC 8446 6.2). */
   private static final Set<String> CERTIFICATE_ALERTS =
       Set.of(
@@ -146,7 +149,8 @@ enum FailureReason {
       return NOT_TLS;
     }
     if (!e.alertReceived
-        && (e.causedBy(EOFException.class)
+        && (e.peerClosedEvent
+            || e.causedBy(EOFException.class)
             || e.causedBy(SocketException.class)
             || e.messageContains(SunJsse.REMOTE_HOST_TERMINATED.lowerCase())
             || e.messageContains(SunJsse.CONNECTION_RESET.lowerCase())
@@ -231,6 +235,12 @@ enum FailureReason {
     /** The failure happened in the trust manager's chain validation. */
     boolean failedInValidation;
 
+    /**
+     * A provider reported that the peer's stream ended mid-handshake (event {@code peer_closed}):
+     * providers that turn that end into an alert of their own give no exception to tell it by.
+     */
+    boolean peerClosedEvent;
+
     static Evidence of(HandshakeRecord r, HandshakeFacts f) {
       Evidence e = new Evidence();
       e.client = r.isClient();
@@ -239,6 +249,7 @@ enum FailureReason {
       e.alertReceived = r.alertReceived();
       e.thrown = r.thrown();
       e.failureMessage = r.failureMessage();
+      e.peerClosedEvent = r.hasEvent(PEER_CLOSED_EVENT);
       for (Frame fr : r.phases()) {
         String m = PhaseNames.message(fr);
         e.certificateRequested |= "certificate_request".equals(m);

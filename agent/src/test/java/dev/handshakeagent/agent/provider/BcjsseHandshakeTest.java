@@ -1,7 +1,6 @@
 package dev.handshakeagent.agent.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.handshakeagent.agent.AgentRuntime;
@@ -12,32 +11,10 @@ import dev.handshakeagent.bridge.ProviderBridge;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,20 +26,11 @@ import org.junit.jupiter.api.Test;
  */
 class BcjsseHandshakeTest {
 
-  private static final BouncyCastleJsseProvider BCJSSE =
-      new BouncyCastleJsseProvider(new BouncyCastleProvider());
   private static AgentRuntime agent;
-  private static ExecutorService pool;
 
   @BeforeAll
   static void install() {
     agent = InProcessAgent.install("");
-    pool = Executors.newCachedThreadPool();
-  }
-
-  @AfterAll
-  static void stop() {
-    pool.shutdownNow();
   }
 
   @BeforeEach
@@ -72,9 +40,9 @@ class BcjsseHandshakeTest {
 
   @Test
   void tls13EnginePairTracedWithSendAndReceivePhases() throws Exception {
-    SSLContext server = context(TestPki.keyStore(TestPki.Server.RSA), true);
-    SSLContext client = context(null, true);
-    String result = engines(server, client, "TLSv1.3", false);
+    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.RSA), true);
+    SSLContext client = BcjsseScenarios.context(null, true);
+    String result = BcjsseScenarios.engines(server, client, "TLSv1.3", false);
     assertTrue(result.startsWith("OK TLSv1.3"), result);
     List<SpanData> spans = InProcessAgent.spans();
     SpanData c = root(spans, "TLS client handshake");
@@ -112,9 +80,9 @@ class BcjsseHandshakeTest {
 
   @Test
   void tls12SocketsResumeAndRequireClientCertificates() throws Exception {
-    SSLContext server = context(TestPki.keyStore(TestPki.Server.EC), true);
-    SSLContext client = context(TestPki.clientKeyStore(), true);
-    List<String> results = sockets(server, client, "TLSv1.2", true, 2);
+    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.EC), true);
+    SSLContext client = BcjsseScenarios.context(TestPki.clientKeyStore(), true);
+    List<String> results = BcjsseScenarios.sockets(server, client, "TLSv1.2", true, 2);
     assertTrue(results.get(0).startsWith("OK TLSv1.2"), results.toString());
     assertTrue(results.get(1).startsWith("OK TLSv1.2"), results.toString());
     List<SpanData> spans = InProcessAgent.spans();
@@ -144,9 +112,9 @@ class BcjsseHandshakeTest {
 
   @Test
   void untrustedServerCertificateFailsWithTheClientsAlert() throws Exception {
-    SSLContext server = context(TestPki.keyStore(TestPki.Server.UNTRUSTED), true);
-    SSLContext client = context(null, true);
-    String result = engines(server, client, "TLSv1.3", false);
+    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.UNTRUSTED), true);
+    SSLContext client = BcjsseScenarios.context(null, true);
+    String result = BcjsseScenarios.engines(server, client, "TLSv1.3", false);
     assertTrue(result.startsWith("FAILED"), result);
     List<SpanData> spans = InProcessAgent.spans();
     SpanData c = root(spans, "TLS client handshake");
@@ -156,8 +124,12 @@ class BcjsseHandshakeTest {
     assertEquals("local", str(c, "handshake.alert.origin"));
     assertEquals("peer", str(s, "handshake.alert.origin"));
     assertEquals(str(c, "handshake.alert"), str(s, "handshake.alert"));
-    assertNotNull(str(c, "handshake.alert"));
-    assertNotNull(str(c, "handshake.failure_reason"));
+    assertEquals("certificate_unknown", str(c, "handshake.alert"));
+    assertEquals("untrusted_certificate", str(c, "handshake.failure_reason"));
+    assertEquals("peer_rejected_certificate", str(s, "handshake.failure_reason"));
+    assertTrue(
+        str(c, "handshake.diagnosis").startsWith("Untrusted chain"), str(c, "handshake.diagnosis"));
+    assertEquals("CN=untrusted.example", str(c, "tls.server.subject"));
     assertTrue(
         phases(spans, c).contains("validate certificate chain"), phases(spans, c).toString());
     assertEquals(0, ProviderBridge.suppressedErrors());
@@ -165,18 +137,19 @@ class BcjsseHandshakeTest {
 
   @Test
   void missingClientCertificateAndProtocolMismatchFail() throws Exception {
-    SSLContext server = context(TestPki.keyStore(TestPki.Server.RSA), true);
-    SSLContext client = context(null, true);
-    String noCert = engines(server, client, "TLSv1.3", true);
+    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.RSA), true);
+    SSLContext client = BcjsseScenarios.context(null, true);
+    String noCert = BcjsseScenarios.engines(server, client, "TLSv1.3", true);
     assertTrue(noCert.startsWith("FAILED"), noCert);
     List<SpanData> spans = InProcessAgent.spans();
     SpanData s = root(spans, "TLS server handshake");
     assertEquals("local", str(s, "handshake.alert.origin"));
     assertEquals("certificate_required", str(s, "handshake.alert"));
     assertEquals("required", str(s, "handshake.client_auth"));
+    assertEquals("client_certificate_missing", str(s, "handshake.failure_reason"));
     InProcessAgent.reset();
 
-    String mismatch = mismatchedEngines(server, client);
+    String mismatch = BcjsseScenarios.mismatchedEngines(server, client);
     assertTrue(mismatch.startsWith("FAILED"), mismatch);
     spans = InProcessAgent.spans();
     SpanData ms = root(spans, "TLS server handshake");
@@ -185,147 +158,30 @@ class BcjsseHandshakeTest {
     assertEquals("protocol_version", str(ms, "handshake.alert"));
     assertEquals("local", str(ms, "handshake.alert.origin"));
     assertEquals("peer", str(mc, "handshake.alert.origin"));
+    assertEquals("protocol_version_mismatch", str(ms, "handshake.failure_reason"));
+    assertEquals("protocol_version_mismatch", str(mc, "handshake.failure_reason"));
+    assertEquals(0, ProviderBridge.suppressedErrors());
+  }
+
+  @Test
+  void peerClosingMidHandshakeFailsTheClient() throws Exception {
+    String result = BcjsseScenarios.peerCloses(BcjsseScenarios.context(null, true));
+    assertTrue(result.startsWith("FAILED"), result);
+    List<SpanData> spans = InProcessAgent.spans();
+    SpanData c = root(spans, "TLS client handshake");
+    assertEquals(StatusCode.ERROR, c.getStatus().getStatusCode());
+    assertEquals("SSLSocket", str(c, "handshake.api"));
+    assertEquals(List.of("send client_hello"), phases(spans, c));
+    assertEquals("handshake_failure", str(c, "handshake.alert"));
+    assertEquals("local", str(c, "handshake.alert.origin"));
+    assertEquals("peer_closed", str(c, "handshake.failure_reason"));
+    assertTrue(
+        c.getEvents().stream().anyMatch(ev -> ev.getName().equals("peer_closed")),
+        c.getEvents().toString());
     assertEquals(0, ProviderBridge.suppressedErrors());
   }
 
   // ---------------------------------------------------------------- helpers
-
-  static SSLContext context(Path keyStore, boolean trustCa) throws Exception {
-    KeyManagerFactory kmf = null;
-    if (keyStore != null) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(keyStore)) {
-        ks.load(in, TestPki.PASSWORD);
-      }
-      kmf = KeyManagerFactory.getInstance("PKIX", BCJSSE);
-      kmf.init(ks, TestPki.PASSWORD);
-    }
-    KeyStore ts = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(TestPki.trustStore())) {
-      ts.load(in, TestPki.PASSWORD);
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX", BCJSSE);
-    tmf.init(ts);
-    SSLContext c = SSLContext.getInstance("TLS", BCJSSE);
-    c.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
-    return c;
-  }
-
-  /** An in-memory engine pair: {@code OK <protocol> <cipher>} or {@code FAILED <exception>}. */
-  static String engines(SSLContext server, SSLContext client, String protocol, boolean needAuth) {
-    SSLEngine s = server.createSSLEngine();
-    s.setUseClientMode(false);
-    s.setNeedClientAuth(needAuth);
-    SSLEngine c = client.createSSLEngine("localhost", 443);
-    c.setUseClientMode(true);
-    c.setEnabledProtocols(new String[] {protocol});
-    return pump(c, s);
-  }
-
-  static String mismatchedEngines(SSLContext server, SSLContext client) {
-    SSLEngine s = server.createSSLEngine();
-    s.setUseClientMode(false);
-    s.setEnabledProtocols(new String[] {"TLSv1.3"});
-    SSLEngine c = client.createSSLEngine("localhost", 443);
-    c.setUseClientMode(true);
-    c.setEnabledProtocols(new String[] {"TLSv1.2"});
-    return pump(c, s);
-  }
-
-  private static String pump(SSLEngine c, SSLEngine s) {
-    int size = 1 << 17;
-    ByteBuffer c2s = ByteBuffer.allocate(size);
-    ByteBuffer s2c = ByteBuffer.allocate(size);
-    ByteBuffer app = ByteBuffer.allocate(size);
-    ByteBuffer empty = ByteBuffer.allocate(0);
-    try {
-      c.beginHandshake();
-      s.beginHandshake();
-      for (int i = 0; i < 200; i++) {
-        c.wrap(empty, c2s);
-        s.wrap(empty, s2c);
-        c2s.flip();
-        s.unwrap(c2s, app);
-        c2s.compact();
-        app.clear();
-        s2c.flip();
-        c.unwrap(s2c, app);
-        s2c.compact();
-        app.clear();
-        runTasks(c);
-        runTasks(s);
-        if (done(c) && done(s)) {
-          return "OK " + c.getSession().getProtocol() + " " + c.getSession().getCipherSuite();
-        }
-      }
-      return "STUCK";
-    } catch (Exception e) {
-      // Let the peer read the alert the failing side wrote, as an application would.
-      try {
-        c.wrap(empty, c2s);
-        s.wrap(empty, s2c);
-        c2s.flip();
-        s.unwrap(c2s, app);
-        s2c.flip();
-        c.unwrap(s2c, app);
-      } catch (Exception ignored) {
-        // the other side failed too
-      }
-      return "FAILED " + e;
-    }
-  }
-
-  private static boolean done(SSLEngine e) {
-    SSLEngineResult.HandshakeStatus h = e.getHandshakeStatus();
-    return h == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-        || h == SSLEngineResult.HandshakeStatus.FINISHED;
-  }
-
-  private static void runTasks(SSLEngine e) {
-    Runnable t;
-    while ((t = e.getDelegatedTask()) != null) {
-      t.run();
-    }
-  }
-
-  /** {@code count} socket connections, one after the other, on one server socket. */
-  private static List<String> sockets(
-      SSLContext server, SSLContext client, String protocol, boolean needAuth, int count)
-      throws Exception {
-    List<String> out = new ArrayList<>();
-    try (SSLServerSocket ss =
-        (SSLServerSocket)
-            server
-                .getServerSocketFactory()
-                .createServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-      ss.setNeedClientAuth(needAuth);
-      Future<?> serving =
-          pool.submit(
-              () -> {
-                for (int i = 0; i < count; i++) {
-                  try (SSLSocket a = (SSLSocket) ss.accept()) {
-                    a.getOutputStream().write(a.getInputStream().read());
-                  }
-                }
-                return null;
-              });
-      for (int i = 0; i < count; i++) {
-        try (SSLSocket s =
-            (SSLSocket) client.getSocketFactory().createSocket("localhost", ss.getLocalPort())) {
-          s.setEnabledProtocols(new String[] {protocol});
-          OutputStream o = s.getOutputStream();
-          o.write(7);
-          o.flush();
-          s.getInputStream().read();
-          out.add("OK " + s.getSession().getProtocol() + " " + s.getSession().getCipherSuite());
-        } catch (Exception e) {
-          out.add("FAILED " + e);
-        }
-      }
-      serving.get(20, TimeUnit.SECONDS);
-    }
-    return out;
-  }
 
   private static SpanData root(List<SpanData> spans, String prefix) {
     List<SpanData> r = roots(spans, prefix);

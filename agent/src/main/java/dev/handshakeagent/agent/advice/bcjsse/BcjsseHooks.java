@@ -27,6 +27,7 @@ public final class BcjsseHooks extends ProviderHooks {
   static final String TLS_PROTOCOL = TLS + "TlsProtocol";
   static final String TLS_CLIENT_PROTOCOL = TLS + "TlsClientProtocol";
   static final String TLS_SERVER_PROTOCOL = TLS + "TlsServerProtocol";
+  static final String RECORD_STREAM = TLS + "RecordStream";
   static final String PROV_TLS_CLIENT = JSSE + "ProvTlsClient";
   static final String PROV_TLS_SERVER = JSSE + "ProvTlsServer";
   static final String PROV_SSL_ENGINE = JSSE + "ProvSSLEngine";
@@ -75,6 +76,9 @@ public final class BcjsseHooks extends ProviderHooks {
           "(SLorg/bouncycastle/tls/HandshakeMessageInput;)V",
           "receive phases (server)");
 
+  static final ProviderRow READ_RECORD =
+      method(RECORD_STREAM, "readRecord", "()Z", "the peer's stream ended (peer_closed)");
+
   private static final List<String> PEERS = List.of(PROV_TLS_CLIENT, PROV_TLS_SERVER);
   private static final List<String> CONNECTIONS =
       List.of(PROV_SSL_ENGINE, PROV_SSL_SOCKET_DIRECT, PROV_SSL_SOCKET_WRAP);
@@ -90,6 +94,7 @@ public final class BcjsseHooks extends ProviderHooks {
         TLS_PROTOCOL,
         TLS_CLIENT_PROTOCOL,
         TLS_SERVER_PROTOCOL,
+        RECORD_STREAM,
         PROV_TLS_CLIENT,
         PROV_TLS_SERVER,
         PROV_SSL_ENGINE,
@@ -105,6 +110,15 @@ public final class BcjsseHooks extends ProviderHooks {
     rows.add(CLIENT_HANDLE);
     rows.add(ACCEPT);
     rows.add(SERVER_HANDLE);
+    rows.add(READ_RECORD);
+    rows.add(
+        ProviderRow.field(
+            NAME,
+            RECORD_STREAM,
+            "handler",
+            "Lorg/bouncycastle/tls/TlsProtocol;",
+            "the protocol a record stream reads for",
+            VERIFIED));
     for (String peer : PEERS) {
       rows.add(
           ProviderRow.field(
@@ -149,6 +163,7 @@ public final class BcjsseHooks extends ProviderHooks {
         new TlsProtocolInstrumentation(),
         new TlsPeerProtocolInstrumentation(TLS_CLIENT_PROTOCOL, CONNECT, CLIENT_HANDLE),
         new TlsPeerProtocolInstrumentation(TLS_SERVER_PROTOCOL, ACCEPT, SERVER_HANDLE),
+        new RecordStreamInstrumentation(),
         new ProvTlsPeerInstrumentation(PROV_TLS_CLIENT, true),
         new ProvTlsPeerInstrumentation(PROV_TLS_SERVER, false),
         new ProvManagerInstrumentation(PROV_SSL_ENGINE),
