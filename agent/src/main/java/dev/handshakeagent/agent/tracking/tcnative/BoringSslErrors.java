@@ -23,6 +23,12 @@ public final class BoringSslErrors {
     }
   }
 
+  /**
+   * Lower case reason of a server whose required client certificate did not come ({@code
+   * PEER_DID_NOT_RETURN_A_CERTIFICATE}).
+   */
+  public static final String NO_CLIENT_CERTIFICATE = "peer_did_not_return_a_certificate";
+
   private static final String[] RECEIVED = {"SSLV3_ALERT_", "TLSV1_ALERT_"};
 
   /** The alert in {@code message} (the thrown exception's), or null. */
