@@ -122,7 +122,7 @@ final class ConscryptScenarios {
       String clientProtocol,
       boolean peerCloses)
       throws Exception {
-    long start = System.currentTimeMillis();
+    long start = ProvidersMain.now();
     SSLEngine server = context(TestPki.keyStore(cert)).createSSLEngine();
     server.setUseClientMode(false);
     server.setNeedClientAuth(requireClient);
@@ -221,7 +221,7 @@ final class ConscryptScenarios {
 
   /** HttpsURLConnection (Conscrypt's engine socket) against openssl s_server, twice: resumed. */
   static void https(Consumer<String> out, String tag, String version) throws Exception {
-    long start = System.currentTimeMillis();
+    long start = ProvidersMain.now();
     Path dir = Files.createTempDirectory("jni-sserver");
     Path keyPem = dir.resolve("server.pem");
     writePem(TestPki.keyStore(TestPki.Server.RSA), keyPem);

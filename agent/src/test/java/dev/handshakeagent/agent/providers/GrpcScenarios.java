@@ -66,7 +66,7 @@ final class GrpcScenarios {
 
   /** {@code provider} null: gRPC's default (OpenSSL when the bundled netty-tcnative loads). */
   static String threeChannels(String name, SslProvider provider) throws Exception {
-    long start = System.currentTimeMillis();
+    long start = ProvidersMain.now();
     SslContextBuilder sb =
         SslContextBuilder.forServer(Pki.keyManagers(TestPki.keyStore(TestPki.Server.RSA)));
     SslContextBuilder cb = SslContextBuilder.forClient().trustManager(Pki.trustManagers());

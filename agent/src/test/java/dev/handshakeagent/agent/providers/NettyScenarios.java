@@ -123,7 +123,7 @@ final class NettyScenarios {
   /** One connection between a Netty server and a Netty client; what each side saw. */
   static String pair(EventLoopGroup group, String name, SslContext serverCtx, SslContext clientCtx)
       throws Exception {
-    long start = System.currentTimeMillis();
+    long start = ProvidersMain.now();
     CompletableFuture<String> serverSaw = new CompletableFuture<>();
     Channel server =
         new ServerBootstrap()
@@ -159,7 +159,7 @@ final class NettyScenarios {
   static String resumed(
       EventLoopGroup group, String name, SslContext serverCtx, SslContext clientCtx)
       throws Exception {
-    long start = System.currentTimeMillis();
+    long start = ProvidersMain.now();
     Channel server =
         new ServerBootstrap()
             .group(group)
@@ -216,7 +216,7 @@ final class NettyScenarios {
   /** A peer that reads the client_hello and closes. */
   static String peerCloses(EventLoopGroup group, String name, SslContext clientCtx)
       throws Exception {
-    long start = System.currentTimeMillis();
+    long start = ProvidersMain.now();
     try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread peer =
           new Thread(

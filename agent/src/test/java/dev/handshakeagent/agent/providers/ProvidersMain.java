@@ -36,16 +36,19 @@ public final class ProvidersMain {
     System.out.println(line);
   }
 
+  /**
+   * Wall-clock millis as the agent stamps spans: one wall-clock reading, then the monotonic clock
+   * (the wall clock of a loaded machine may step between scenarios; span times do not follow it).
+   */
+  private static final long EPOCH_MILLIS = System.currentTimeMillis();
+
+  private static final long BASE_NANOS = System.nanoTime();
+
+  static long now() {
+    return EPOCH_MILLIS + (System.nanoTime() - BASE_NANOS) / 1_000_000;
+  }
+
   static String result(String name, long startMillis, int port, String saw) {
-    return "RESULT "
-        + name
-        + " "
-        + startMillis
-        + " "
-        + System.currentTimeMillis()
-        + " port="
-        + port
-        + " "
-        + saw;
+    return "RESULT " + name + " " + startMillis + " " + now() + " port=" + port + " " + saw;
   }
 }
