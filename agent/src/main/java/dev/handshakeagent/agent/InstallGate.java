@@ -1,6 +1,5 @@
 package dev.handshakeagent.agent;
 
-import dev.handshakeagent.agent.advice.Providers;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
@@ -9,8 +8,8 @@ import java.security.ProtectionDomain;
 /**
  * The agent's only registered class file transformer. With {@code -javaagent} it is all that {@code
  * premain} sets up: until the first SunJSSE class (or hooked class of another provider, {@link
- * Providers}) loads it only compares each loading class's name with {@link #TRIGGER} and those
- * providers' class names, so a JVM that makes no TLS connection loads no Byte Buddy, SDK or
+ * #PROVIDER_CLASSES}) loads it only compares each loading class's name with {@link #TRIGGER} and
+ * those providers' class names, so a JVM that makes no TLS connection loads no Byte Buddy, SDK or
  * JDK-model class. That first SunJSSE class installs the agent on the thread that loads it, inside
  * this callback and before the class is defined, so the first handshake is traced in full. Once
  * installed, the gate forwards the classes of the two hooked packages and the providers' hooked
@@ -31,12 +30,24 @@ final class InstallGate implements ClassFileTransformer {
   static final String CERTPATH = "sun/security/provider/certpath/";
 
   /**
-   * Internal names of the other TLS providers' hooked classes ({@link Providers}): each of them
-   * also installs the agent (a Netty application with OpenSSL may load no SunJSSE class first), and
-   * is forwarded to Byte Buddy, relocated copies included. Read once when the gate is made, before
-   * it is registered: no class load inside the callback.
+   * Internal names of the other TLS providers' hooked classes, as {@code advice.Providers} lists
+   * them (a test keeps the two equal): each of them also installs the agent (a Netty application
+   * with OpenSSL may load no SunJSSE class first), and is forwarded to Byte Buddy, relocated copies
+   * included. Here rather than read from the registry, so that a JVM without TLS loads none of the
+   * agent's advice classes. A new provider adds its classes here too.
    */
-  private final String[] providerClasses = Providers.internalClassNames();
+  static final String[] PROVIDER_CLASSES = {
+    // BCJSSE (advice/bcjsse)
+    "org/bouncycastle/tls/TlsProtocol",
+    "org/bouncycastle/tls/TlsClientProtocol",
+    "org/bouncycastle/tls/TlsServerProtocol",
+    "org/bouncycastle/tls/RecordStream",
+    "org/bouncycastle/jsse/provider/ProvTlsClient",
+    "org/bouncycastle/jsse/provider/ProvTlsServer",
+    "org/bouncycastle/jsse/provider/ProvSSLEngine",
+    "org/bouncycastle/jsse/provider/ProvSSLSocketDirect",
+    "org/bouncycastle/jsse/provider/ProvSSLSocketWrap",
+  };
 
   final Instrumentation inst;
   private final AgentOptions options;
@@ -124,7 +135,7 @@ final class InstallGate implements ClassFileTransformer {
    * package separator.
    */
   boolean isProviderClass(String className) {
-    return isProviderClass(className, providerClasses);
+    return isProviderClass(className, PROVIDER_CLASSES);
   }
 
   static boolean isProviderClass(String className, String[] names) {

@@ -9,7 +9,9 @@ import dev.handshakeagent.agent.advice.ProviderCheck;
 import dev.handshakeagent.agent.advice.Providers;
 import dev.handshakeagent.agent.advice.bcjsse.BcjsseHooks;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import net.bytebuddy.description.type.TypeDescription;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +58,13 @@ class ProviderGuardTest {
     assertTrue(guard.allows(MATCHING));
     assertTrue(warnings.isEmpty(), warnings.toString());
     assertTrue(ProviderCheck.missing(new BcjsseHooks().rows(), MATCHING).isEmpty());
+  }
+
+  @Test
+  void theInstallGateKnowsEveryRegisteredProviderClass() {
+    assertEquals(
+        new TreeSet<>(Arrays.asList(Providers.internalClassNames())),
+        new TreeSet<>(Arrays.asList(InstallGate.PROVIDER_CLASSES)));
   }
 
   @Test

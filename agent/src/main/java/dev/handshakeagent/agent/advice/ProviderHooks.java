@@ -21,8 +21,8 @@ import net.bytebuddy.matcher.ElementMatcher;
  * relocated copy, {@code io.grpc.netty.shaded.io.netty...}, matches by what follows its prefix);
  * {@link #rows()} every member the hooks rely on, checked when each class is matched; {@link
  * #instrumentations()} one {@link JdkInstrumentation} per hooked class, matching with {@link
- * #relocatable}. Methods other than {@link #instrumentations()} must not touch Byte Buddy: the
- * install gate asks for the class names before Byte Buddy is loaded.
+ * #relocatable}. The class names also go into {@code InstallGate.PROVIDER_CLASSES} (internal form),
+ * which a test keeps equal to {@link Providers#internalClassNames()}.
  */
 public abstract class ProviderHooks {
 

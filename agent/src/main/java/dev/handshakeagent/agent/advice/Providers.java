@@ -8,8 +8,11 @@ import java.util.List;
 
 /**
  * Every TLS provider besides SunJSSE whose handshakes the agent traces. Adding a provider is one
- * line here plus its own folder (see {@link ProviderHooks} for the shape). The agent bundles none
- * of them: hooks apply only to the classes the application brings.
+ * line here plus its own folder (see {@link ProviderHooks} for the shape), and its class names in
+ * the install gate's {@code InstallGate.PROVIDER_CLASSES} (kept equal to {@link
+ * #internalClassNames()} by a test; the gate cannot read this registry, which a JVM without TLS
+ * must not load). The agent bundles none of them: hooks apply only to the classes the application
+ * brings.
  */
 public final class Providers {
   private Providers() {}
@@ -24,9 +27,8 @@ public final class Providers {
   }
 
   /**
-   * Internal names ({@code org/bouncycastle/tls/TlsProtocol}) of every provider class hooked: the
-   * install gate compares each loading class's name with these (its end, so relocated copies
-   * match). Loads no Byte Buddy class.
+   * Internal names ({@code org/bouncycastle/tls/TlsProtocol}) of every provider class hooked: what
+   * the install gate's list must hold.
    */
   public static String[] internalClassNames() {
     List<String> out = new ArrayList<>();

@@ -20,6 +20,10 @@ import javax.net.ssl.SSLSocket;
  * facts of these records are read on the export thread from public API only ({@link
  * ProviderFacts}), so telemetry sees no difference beyond {@link HandshakeRecord#provider()}.
  *
+ * <p>Hooks that see only a provider object of their own (a protocol engine, a TLS peer) name it
+ * after {@link #alias} linked it to the connection (or to another alias of it); aliases are held
+ * weakly on both sides.
+ *
  * <p>Provider events ({@link #event}) are kept on the record as bounded names with their times; the
  * telemetry layer shows them as span events of the root ({@code session_reused} also makes {@code
  * tls.resumed} true, {@code certificate_requested} makes a client's {@code handshake.client_auth}

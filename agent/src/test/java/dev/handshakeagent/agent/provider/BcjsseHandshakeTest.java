@@ -40,8 +40,8 @@ class BcjsseHandshakeTest {
 
   @Test
   void tls13EnginePairTracedWithSendAndReceivePhases() throws Exception {
-    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.RSA), true);
-    SSLContext client = BcjsseScenarios.context(null, true);
+    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.RSA));
+    SSLContext client = BcjsseScenarios.context(null);
     String result = BcjsseScenarios.engines(server, client, "TLSv1.3", false);
     assertTrue(result.startsWith("OK TLSv1.3"), result);
     List<SpanData> spans = InProcessAgent.spans();
@@ -80,8 +80,8 @@ class BcjsseHandshakeTest {
 
   @Test
   void tls12SocketsResumeAndRequireClientCertificates() throws Exception {
-    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.EC), true);
-    SSLContext client = BcjsseScenarios.context(TestPki.clientKeyStore(), true);
+    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.EC));
+    SSLContext client = BcjsseScenarios.context(TestPki.clientKeyStore());
     List<String> results = BcjsseScenarios.sockets(server, client, "TLSv1.2", true, 2);
     assertTrue(results.get(0).startsWith("OK TLSv1.2"), results.toString());
     assertTrue(results.get(1).startsWith("OK TLSv1.2"), results.toString());
@@ -112,8 +112,8 @@ class BcjsseHandshakeTest {
 
   @Test
   void untrustedServerCertificateFailsWithTheClientsAlert() throws Exception {
-    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.UNTRUSTED), true);
-    SSLContext client = BcjsseScenarios.context(null, true);
+    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.UNTRUSTED));
+    SSLContext client = BcjsseScenarios.context(null);
     String result = BcjsseScenarios.engines(server, client, "TLSv1.3", false);
     assertTrue(result.startsWith("FAILED"), result);
     List<SpanData> spans = InProcessAgent.spans();
@@ -137,8 +137,8 @@ class BcjsseHandshakeTest {
 
   @Test
   void missingClientCertificateAndProtocolMismatchFail() throws Exception {
-    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.RSA), true);
-    SSLContext client = BcjsseScenarios.context(null, true);
+    SSLContext server = BcjsseScenarios.context(TestPki.keyStore(TestPki.Server.RSA));
+    SSLContext client = BcjsseScenarios.context(null);
     String noCert = BcjsseScenarios.engines(server, client, "TLSv1.3", true);
     assertTrue(noCert.startsWith("FAILED"), noCert);
     List<SpanData> spans = InProcessAgent.spans();
@@ -165,7 +165,7 @@ class BcjsseHandshakeTest {
 
   @Test
   void peerClosingMidHandshakeFailsTheClient() throws Exception {
-    String result = BcjsseScenarios.peerCloses(BcjsseScenarios.context(null, true));
+    String result = BcjsseScenarios.peerCloses(BcjsseScenarios.context(null));
     assertTrue(result.startsWith("FAILED"), result);
     List<SpanData> spans = InProcessAgent.spans();
     SpanData c = root(spans, "TLS client handshake");

@@ -59,11 +59,11 @@ public final class BcjsseScenarios {
    */
   public static void main(String[] args) throws Exception {
     BC_LOG.setLevel(Level.OFF);
-    SSLContext rsa = context(TestPki.keyStore(TestPki.Server.RSA), true);
-    SSLContext ec = context(TestPki.keyStore(TestPki.Server.EC), true);
-    SSLContext untrusted = context(TestPki.keyStore(TestPki.Server.UNTRUSTED), true);
-    SSLContext client = context(null, true);
-    SSLContext clientWithKey = context(TestPki.clientKeyStore(), true);
+    SSLContext rsa = context(TestPki.keyStore(TestPki.Server.RSA));
+    SSLContext ec = context(TestPki.keyStore(TestPki.Server.EC));
+    SSLContext untrusted = context(TestPki.keyStore(TestPki.Server.UNTRUSTED));
+    SSLContext client = context(null);
+    SSLContext clientWithKey = context(TestPki.clientKeyStore());
     print("tls13_engine", engines(rsa, client, "TLSv1.3", false));
     List<String> resumed = sockets(ec, clientWithKey, "TLSv1.2", true, 2);
     print("mtls12_socket", resumed.get(0));
@@ -112,7 +112,7 @@ public final class BcjsseScenarios {
     return result;
   }
 
-  static SSLContext context(Path keyStore, boolean trustCa) throws Exception {
+  static SSLContext context(Path keyStore) throws Exception {
     KeyManagerFactory kmf = null;
     if (keyStore != null) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
