@@ -47,6 +47,17 @@ final class InstallGate implements ClassFileTransformer {
     "org/bouncycastle/jsse/provider/ProvSSLEngine",
     "org/bouncycastle/jsse/provider/ProvSSLSocketDirect",
     "org/bouncycastle/jsse/provider/ProvSSLSocketWrap",
+    // OpenSSL through netty-tcnative (advice/tcnative)
+    "io/netty/handler/ssl/ReferenceCountedOpenSslEngine",
+    "io/netty/handler/ssl/OpenSslKeyMaterialManager",
+    "io/netty/handler/ssl/ReferenceCountedOpenSslClientContext$TrustManagerVerifyCallback",
+    "io/netty/handler/ssl/ReferenceCountedOpenSslClientContext$ExtendedTrustManagerVerifyCallback",
+    "io/netty/handler/ssl/ReferenceCountedOpenSslServerContext$TrustManagerVerifyCallback",
+    "io/netty/handler/ssl/ReferenceCountedOpenSslServerContext$ExtendedTrustManagerVerifyCallback",
+    // Conscrypt (advice/conscrypt)
+    "org/conscrypt/ConscryptEngine",
+    "org/conscrypt/NativeSsl",
+    "org/conscrypt/ConscryptEngineSocket",
   };
 
   final Instrumentation inst;

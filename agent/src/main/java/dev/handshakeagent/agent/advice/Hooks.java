@@ -40,6 +40,11 @@ final class Hooks {
     if (!row.enabledIn(enabled)) {
       return builder;
     }
-    return builder.visit(ADVICE.computeIfAbsent(advice, Advice::to).on(method(row)));
+    return builder.visit(advice(advice).on(method(row)));
+  }
+
+  /** {@code advice}, parsed once. */
+  static Advice advice(Class<?> advice) {
+    return ADVICE.computeIfAbsent(advice, Advice::to);
   }
 }

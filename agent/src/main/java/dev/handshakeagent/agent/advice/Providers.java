@@ -1,6 +1,8 @@
 package dev.handshakeagent.agent.advice;
 
 import dev.handshakeagent.agent.advice.bcjsse.BcjsseHooks;
+import dev.handshakeagent.agent.advice.conscrypt.ConscryptHooks;
+import dev.handshakeagent.agent.advice.tcnative.TcnativeHooks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +21,8 @@ public final class Providers {
   public static List<ProviderHooks> all() {
     List<ProviderHooks> all = new ArrayList<>();
     all.add(new BcjsseHooks());
+    all.add(new TcnativeHooks());
+    all.add(new ConscryptHooks());
     return all;
   }
 

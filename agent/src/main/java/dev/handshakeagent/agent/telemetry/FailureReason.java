@@ -4,6 +4,7 @@ import dev.handshakeagent.agent.jdk.SunJsse;
 import dev.handshakeagent.agent.tracking.Frame;
 import dev.handshakeagent.agent.tracking.HandshakeFacts;
 import dev.handshakeagent.agent.tracking.HandshakeRecord;
+import dev.handshakeagent.agent.tracking.tcnative.BoringSslErrors;
 import java.io.EOFException;
 import java.net.SocketException;
 import java.security.cert.CertPathBuilderException;
@@ -73,6 +74,9 @@ enum FailureReason {
 
   /** The provider event: the peer's stream ended during the handshake. */
   static final String PEER_CLOSED_EVENT = "peer_closed";
+
+  /** The provider event: a certificate_request arrived (providers without message phases). */
+  static final String CERTIFICATE_REQUESTED_EVENT = "certificate_requested";
 
   /** Alerts a peer sends when it rejects the certificate it was shown (RFC 8446 6.2). */
   private static final Set<String> CERTIFICATE_ALERTS =
@@ -186,6 +190,7 @@ enum FailureReason {
         && "required".equals(e.serverClientAuth)
         && !e.peerCertificate
         && (e.messageContains(SunJsse.EMPTY_CLIENT_CHAIN_T13.lowerCase())
+            || e.messageContains(BoringSslErrors.NO_CLIENT_CERTIFICATE)
             || "certificate".equals(e.failedPhaseMessage))) {
       return CLIENT_CERTIFICATE_MISSING;
     }
@@ -253,8 +258,13 @@ enum FailureReason {
       for (Frame fr : r.phases()) {
         String m = PhaseNames.message(fr);
         e.certificateRequested |= "certificate_request".equals(m);
-        e.serverAnswered |= r.isClient() && fr.kind() == Frame.Kind.RECEIVE;
+        // A client validates only a chain the server sent: the server answered, even where a
+        // provider reports no message phases (OpenSSL, Conscrypt).
+        e.serverAnswered |=
+            r.isClient()
+                && (fr.kind() == Frame.Kind.RECEIVE || fr.kind() == Frame.Kind.VALIDATE_CHAIN);
       }
+      e.certificateRequested |= r.hasEvent(CERTIFICATE_REQUESTED_EVENT);
       e.localCertificate = f.localChain != null && f.localChain.length > 0;
       e.peerCertificate = f.peerChain != null && f.peerChain.length > 0;
       e.serverClientAuth = f.serverClientAuth;

@@ -93,7 +93,7 @@ final class HandshakeValues {
 
   /**
    * The exported phase a failure happened in: the failing frame (or its nearest exported parent),
-   * else the last phase; null on success.
+   * else the last phase when the record has message phases; null on success or when unknown.
    */
   static Frame failedPhase(HandshakeRecord r) {
     if (r.outcome() == HandshakeRecord.Outcome.SUCCEEDED) {
@@ -103,7 +103,23 @@ final class HandshakeValues {
     if (f != null && !f.isExported()) {
       f = f.exportedParent();
     }
-    return f != null ? f : r.lastPhase();
+    if (f != null) {
+      return f;
+    }
+    // The last phase stands for the failure's place only when the phases follow the messages (a
+    // provider that reports only validate certificate chain did not fail in it just because it
+    // ran).
+    Frame last = r.lastPhase();
+    return last != null && tracksMessages(r) ? last : null;
+  }
+
+  private static boolean tracksMessages(HandshakeRecord r) {
+    for (Frame fr : r.phases()) {
+      if (fr.kind() == Frame.Kind.SEND || fr.kind() == Frame.Kind.RECEIVE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The phases in start order, as the span tree and the waterfall show them. */

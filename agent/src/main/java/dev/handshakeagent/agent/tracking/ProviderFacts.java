@@ -1,5 +1,6 @@
 package dev.handshakeagent.agent.tracking;
 
+import dev.handshakeagent.agent.tracking.tcnative.NativeResumption;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -35,7 +36,9 @@ final class ProviderFacts {
     if (session instanceof SSLSession) {
       SSLSession s = (SSLSession) session;
       String protocol = s.getProtocol();
-      f.protocol = protocol == null || "NONE".equals(protocol) ? null : protocol;
+      // Before a version was negotiated: NONE (JDK sessions), empty (netty-tcnative's).
+      f.protocol =
+          protocol == null || protocol.isEmpty() || "NONE".equals(protocol) ? null : protocol;
       String cipher = s.getCipherSuite();
       f.cipherSuite = cipher == null || NULL_CIPHER_SUITE.equals(cipher) ? null : cipher;
       f.localChain = x509(s.getLocalCertificates());
@@ -89,9 +92,25 @@ final class ProviderFacts {
     if (!f.resumed && succeeded && session instanceof SSLSession) {
       // A resumed session was created by an earlier handshake.
       long created = ((SSLSession) session).getCreationTime();
-      f.resumed = created > 0 && created < r.startEpochMillis;
+      // Whole seconds: OpenSSL keeps a session's creation time in seconds (netty-tcnative).
+      f.resumed = created > 0 && created < r.startEpochMillis - r.startEpochMillis % 1000;
+    }
+    if (!f.resumed
+        && succeeded
+        && r.client
+        && NativeResumption.validatesEveryFullClientHandshake(r.provider())) {
+      f.resumed = !hasPhase(r, Frame.Kind.VALIDATE_CHAIN);
     }
     f.applicationProtocol = succeeded ? r.applicationProtocol : null;
+  }
+
+  private static boolean hasPhase(HandshakeRecord r, Frame.Kind kind) {
+    for (Frame fr : r.phases()) {
+      if (fr.kind == kind) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.handshakeagent.agent.tracking;
 
+import dev.handshakeagent.agent.tracking.tcnative.BoringSslErrors;
 import dev.handshakeagent.bridge.ProviderListener;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
@@ -111,6 +113,9 @@ public final class ProviderTracker implements ProviderListener {
     if (client && connection instanceof SSLEngine && owner.isIgnored((SSLEngine) connection)) {
       return; // the agent's own exporter
     }
+    if (library == null) {
+      library = ProviderLibraries.of(provider, connection);
+    }
     long now = System.nanoTime();
     HandshakeRecord r = new HandshakeRecord(null, connection, client, now, null, provider, library);
     r.startEpochMillis = System.currentTimeMillis();
@@ -181,7 +186,17 @@ public final class ProviderTracker implements ProviderListener {
     }
     Object session = handshakeSession(r.transport.get());
     String message = thrown == null ? null : thrown.getMessage();
+    if (alert == null) {
+      BoringSslErrors.Alert named = BoringSslErrors.alert(message);
+      if (named != null) {
+        alert = named.description;
+        received = named.received;
+      }
+    }
     Frame failedFrame = innermostFrame(r);
+    if (failedFrame == null) {
+      failedFrame = lastFailedPhase(r);
+    }
     if (r.fail(
         null, null, session, alert, received, message, thrown, failedFrame, System.nanoTime())) {
       owner.ended(r);
@@ -252,6 +267,20 @@ public final class ProviderTracker implements ProviderListener {
     for (int i = stack.size() - 1; i >= 0; i--) {
       if (stack.get(i).record == r) {
         return stack.get(i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A provider running its messages natively reports a failure after the Java step that caused it
+   * returned: the last phase that threw (the trust manager's rejection) is where it failed.
+   */
+  private static Frame lastFailedPhase(HandshakeRecord r) {
+    List<Frame> phases = r.phases();
+    for (int i = phases.size() - 1; i >= 0; i--) {
+      if (phases.get(i).error != null) {
+        return phases.get(i);
       }
     }
     return null;

@@ -299,7 +299,7 @@ public final class OtlpReceiver implements AutoCloseable {
     return value(resource.getAttributesList(), key);
   }
 
-  static String value(List<KeyValue> attributes, String key) {
+  public static String value(List<KeyValue> attributes, String key) {
     for (KeyValue kv : attributes) {
       if (kv.getKey().equals(key)) {
         AnyValue v = kv.getValue();
