@@ -28,6 +28,18 @@ public final class HandshakeBridge {
     return SUPPRESSED.get();
   }
 
+  public static void engineCreated(Object engine) {
+    HandshakeListener l = listener;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.engineCreated(engine);
+    } catch (Throwable t) {
+      suppress(l, t);
+    }
+  }
+
   public static void handshakeStarted(Object handshakeContext) {
     HandshakeListener l = listener;
     if (l == null) {

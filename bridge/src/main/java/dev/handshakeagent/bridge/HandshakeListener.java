@@ -14,6 +14,12 @@ import java.nio.ByteBuffer;
  */
 public interface HandshakeListener {
 
+  /**
+   * An {@code SSLEngineImpl} was constructed, on the thread that asked for it: the application's
+   * span current there may be the parent of handshakes the engine later runs on other threads.
+   */
+  void engineCreated(Object engine);
+
   /** A {@code HandshakeContext} for a full (initial or renegotiated) handshake was constructed. */
   void handshakeStarted(Object handshakeContext);
 

@@ -24,6 +24,7 @@ public final class HookTable {
     all.add(new CertificateConsumerInstrumentation(enabled));
     all.add(new ChangeCipherSpecInstrumentation(enabled));
     all.add(new SSLTransportInstrumentation(enabled));
+    all.add(new SSLEngineImplInstrumentation(enabled));
     all.add(new RevocationInstrumentation(enabled));
     return all;
   }

@@ -48,6 +48,12 @@ public enum Feature {
   /** SSLSocket: the peer host name the socket was created with. */
   PEER_HOST,
   /**
+   * SSLEngine: the application's span current where the engine was made is the parent of its
+   * handshakes that start where none is current (the JDK's HttpClient runs them on its selector
+   * thread). Off: such handshakes are roots of their own traces.
+   */
+  ENGINE_PARENT,
+  /**
    * The bridge defined directly in the boot loader. Without it the bridge is appended to the boot
    * class path instead, which works the same but makes the JVM switch class data sharing off for
    * the application's classes (a slower start).

@@ -31,6 +31,7 @@ public final class SunJsse {
   public static final String HANDSHAKE_MESSAGE = PKG + "SSLHandshake$HandshakeMessage";
   public static final String HANDSHAKE_OUT_STREAM = PKG + "HandshakeOutStream";
   public static final String SSL_TRANSPORT = PKG + "SSLTransport";
+  public static final String SSL_ENGINE_IMPL = PKG + "SSLEngineImpl";
   public static final String HANDSHAKE_PRODUCER = PKG + "HandshakeProducer";
   public static final String SSL_PRODUCER = PKG + "SSLProducer";
   public static final String CCS_CONSUMER = PKG + "ChangeCipherSpec$T10ChangeCipherSpecConsumer";
@@ -534,6 +535,15 @@ public final class SunJsse {
           "host an SSLSocket was created for",
           Feature.PEER_HOST);
 
+  /** The constructor every {@code SSLEngineImpl} runs (the one-argument one delegates to it). */
+  public static final JdkRow ENGINE_CREATED =
+      method(
+          SSL_ENGINE_IMPL,
+          "<init>",
+          "(Lsun/security/ssl/SSLContextImpl;" + L_STRING + "I)V",
+          "hook: the application's span where an SSLEngine is made",
+          Feature.ENGINE_PARENT);
+
   // ------------------------------------------------------------------ DIAGNOSIS (texts)
 
   public static final JdkRow NO_CIPHER_SUITES_IN_COMMON =
@@ -704,6 +714,7 @@ public final class SunJsse {
         UNDEFINED_NAMED_GROUP,
         UNDEFINED_SIGNATURE,
         SOCKET_PEER_HOST,
+        ENGINE_CREATED,
         NO_CIPHER_SUITES_IN_COMMON,
         NO_SUBJECT_ALTERNATIVE,
         NO_NAME_MATCHING,

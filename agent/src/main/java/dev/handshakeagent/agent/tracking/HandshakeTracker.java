@@ -99,6 +99,13 @@ public final class HandshakeTracker implements HandshakeListener {
 
   private final WeakIdentityMap<HandshakeRecord> byHandshake = new WeakIdentityMap<>();
   private final WeakIdentityMap<HandshakeRecord> byConnection = new WeakIdentityMap<>();
+
+  /**
+   * SSLEngines made while an application span was current, to that span (opaque): the parent of
+   * their handshakes that start where none is current. Engines made outside a span add nothing.
+   */
+  private final WeakIdentityMap<Object> engineParents = new WeakIdentityMap<>();
+
   private final Set<HandshakeRecord> active = ConcurrentHashMap.newKeySet();
 
   /** Client successes waiting for the server's verdict (a subset of {@link #active}). */
@@ -203,7 +210,11 @@ public final class HandshakeTracker implements HandshakeListener {
   public int trackedObjects() {
     byHandshake.expunge();
     byConnection.expunge();
-    return byHandshake.size() + byConnection.size() + providers.trackedObjects();
+    engineParents.expunge();
+    return byHandshake.size()
+        + byConnection.size()
+        + engineParents.size()
+        + providers.trackedObjects();
   }
 
   /**
@@ -233,6 +244,14 @@ public final class HandshakeTracker implements HandshakeListener {
   // ---------------------------------------------------------------- bridge events
 
   @Override
+  public void engineCreated(Object engine) {
+    Object parent = applicationParent.get();
+    if (parent != null) {
+      engineParents.put(engine, parent);
+    }
+  }
+
+  @Override
   public void handshakeStarted(Object hc) {
     JsseAccess j = jsse.get();
     if (j == null) {
@@ -246,7 +265,11 @@ public final class HandshakeTracker implements HandshakeListener {
     }
     WeakReference<Object> key = byHandshake.weakKey(hc);
     HandshakeRecord r = new HandshakeRecord(key, transport, client, System.nanoTime(), null);
-    r.applicationParent = applicationParent.get();
+    Object parent = applicationParent.get();
+    if (parent == null && transport instanceof SSLEngine) {
+      parent = engineParents.get(transport, threads.get().probe);
+    }
+    r.applicationParent = parent;
     byHandshake.putKey(key, r);
     byConnection.put(tc, r);
     active.add(r);
@@ -573,6 +596,7 @@ public final class HandshakeTracker implements HandshakeListener {
     long now = System.nanoTime();
     byHandshake.expunge();
     byConnection.expunge();
+    engineParents.expunge();
     providers.expunge();
     for (HandshakeRecord r : active) {
       String reason = null;
