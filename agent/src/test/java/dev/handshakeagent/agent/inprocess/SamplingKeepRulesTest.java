@@ -61,8 +61,15 @@ class SamplingKeepRulesTest {
             .collect(
                 Collectors.groupingBy(r -> r.getAttributes().get(KEPT), Collectors.counting()));
     assertEquals(40, byReason.getOrDefault("error", 0L), "20 failures, both sides: " + byReason);
-    assertEquals(
-        10, byReason.getOrDefault("slow", 0L), "5 slow handshakes, both sides: " + byReason);
+    // The 5 slowed handshakes, both sides, are kept as slow. On a loaded machine another handshake
+    // may take over the threshold too: then it is rightly kept as slow (its duration is checked
+    // below), so it is counted apart instead of failing the rule.
+    long slowedKeptSlow =
+        roots.stream()
+            .filter(r -> slowPorts.contains(port(r)))
+            .filter(r -> "slow".equals(r.getAttributes().get(KEPT)))
+            .count();
+    assertEquals(10, slowedKeptSlow, "5 slow handshakes, both sides: " + byReason);
     long sampled = byReason.getOrDefault("sampled", 0L);
     // 1950 roots at ratio 0.01: 19.5 expected; the bounds are about 3.5 standard deviations wide.
     assertTrue(sampled >= 5 && sampled <= 40, "sampled roots: " + sampled);
@@ -85,6 +92,12 @@ class SamplingKeepRulesTest {
 
     assertEquals(2000, durationCount() - warmUp, "metrics count every handshake, sampled or not");
     assertEquals(0, agent.suppressedErrors());
+  }
+
+  /** The run's label port: the client root's server port, the server root's client port. */
+  static Long port(SpanData root) {
+    Long server = root.getAttributes().get(AttributeKey.longKey("server.port"));
+    return server != null ? server : root.getAttributes().get(AttributeKey.longKey("client.port"));
   }
 
   static long durationCount() {
