@@ -92,8 +92,13 @@ final class ProviderFacts {
     if (!f.resumed && succeeded && session instanceof SSLSession) {
       // A resumed session was created by an earlier handshake.
       long created = ((SSLSession) session).getCreationTime();
-      // Whole seconds: OpenSSL keeps a session's creation time in seconds (netty-tcnative).
-      f.resumed = created > 0 && created < r.startEpochMillis - r.startEpochMillis % 1000;
+      // BoringSSL keeps it in whole seconds: compared with the second the handshake started in
+      // (two handshakes within one second then look new); Java providers keep milliseconds.
+      long start =
+          NativeResumption.wholeSecondSessionTimes(r.provider())
+              ? r.startEpochMillis - r.startEpochMillis % 1000
+              : r.startEpochMillis;
+      f.resumed = created > 0 && created < start;
     }
     if (!f.resumed
         && succeeded

@@ -12,6 +12,18 @@ public final class NativeResumption {
 
   /** Whether {@code provider}'s client handshakes always validate the chain unless resumed. */
   public static boolean validatesEveryFullClientHandshake(String provider) {
+    return isBoringSsl(provider);
+  }
+
+  /**
+   * Whether {@code provider}'s sessions tell their creation time in whole seconds (BoringSSL keeps
+   * it so), not in the milliseconds of Java providers.
+   */
+  public static boolean wholeSecondSessionTimes(String provider) {
+    return isBoringSsl(provider);
+  }
+
+  private static boolean isBoringSsl(String provider) {
     return "OpenSSL".equals(provider) || "Conscrypt".equals(provider);
   }
 }
