@@ -449,7 +449,9 @@ final class HandshakeSpans {
         TLS_CLIENT_NOT_AFTER,
         TLS_CLIENT_HASH_SHA256);
     put(b, CLIENT_AUTH, HandshakeValues.clientAuth(r, f));
-    b.put(HELLO_RETRY, HandshakeValues.helloRetry(r));
+    if (r.knowsHelloRetry()) {
+      b.put(HELLO_RETRY, HandshakeValues.helloRetry(r));
+    }
     // Peer and addresses: from fields and socket getters only, never a reverse DNS lookup.
     put(b, SERVER_ADDRESS, serverAddress);
     if (r.isClient()) {

@@ -359,6 +359,14 @@ public final class HandshakeRecord {
     return applicationParent;
   }
 
+  /**
+   * Whether the recorded phases tell a HelloRetryRequest apart (SunJSSE's do; other providers' do
+   * not, or run the messages natively), so whether {@code handshake.hello_retry} is known.
+   */
+  public boolean knowsHelloRetry() {
+    return !viaProviderBridge;
+  }
+
   /** The provider that ran the handshake ({@code SunJSSE}, {@code BCJSSE}, {@code OpenSSL}). */
   public String provider() {
     return provider;

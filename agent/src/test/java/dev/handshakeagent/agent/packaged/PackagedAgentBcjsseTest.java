@@ -3,7 +3,7 @@ package dev.handshakeagent.agent.packaged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.handshakeagent.agent.provider.BcjsseScenarios;
+import dev.handshakeagent.agent.providers.BcjsseScenarios;
 import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
 import java.util.List;
@@ -56,6 +56,7 @@ class PackagedAgentBcjsseTest {
       // 7 connections with both sides in BCJSSE; the peer that closes mid-handshake is plain TCP.
       assertEquals(15, roots.size(), roots.toString());
       assertTrue(roots.stream().allMatch(r -> "BCJSSE".equals(r.attr("handshake.provider"))));
+      assertTrue(roots.stream().allMatch(r -> r.attr("handshake.hello_retry") == null), "unknown");
       Set<String> reasons =
           roots.stream()
               .map(r -> r.attr("handshake.failure_reason"))
