@@ -74,7 +74,8 @@ final class Diagnosis {
             + (phase == null ? "" : " after " + phase)
             + ".";
       case PROTOCOL_VERSION_MISMATCH:
-        if (!peer && !r.isClient()) {
+        // The lists are unknown for providers that negotiate natively: the generic text then.
+        if (!peer && !r.isClient() && f.offeredVersions != null && f.enabledVersions != null) {
           return "The client offered "
               + only(f.offeredVersions)
               + "; this server accepts "
@@ -82,13 +83,13 @@ final class Diagnosis {
               + ".";
         }
         if (peer && r.isClient()) {
-          return "The server supports none of the versions this client offered ("
-              + list(f.offeredVersions)
-              + "): it answered protocol_version.";
+          return "The server supports none of the versions this client offered"
+              + (f.offeredVersions == null ? "" : " (" + list(f.offeredVersions) + ")")
+              + ": it answered protocol_version.";
         }
         break;
       case CIPHER_SUITE_MISMATCH:
-        if (!r.isClient() && !peer) {
+        if (!r.isClient() && !peer && f.offeredCipherSuites != null) {
           return "No cipher suite in common: the client offered "
               + list(f.offeredCipherSuites)
               + "; this server enables "
@@ -130,16 +131,15 @@ final class Diagnosis {
         break;
       case CLIENT_CERTIFICATE_MISSING:
         if (!r.isClient()) {
-          return "The client sent no certificate; this server requires one (it accepts"
-              + " certificates issued by "
-              + list(f.acceptedIssuers)
-              + ") and sent "
-              + alert
-              + ".";
+          return "The client sent no certificate; this server requires one"
+              + (f.acceptedIssuers == null
+                  ? ""
+                  : " (it accepts certificates issued by " + list(f.acceptedIssuers) + ")")
+              + (alert == null ? "." : " and sent " + alert + ".");
         }
         return "The server requires a client certificate and this client sent none (it had no key"
-            + " for the issuers the server asked for); the server sent "
-            + alert
+            + " for the issuers the server asked for)"
+            + (alert == null ? "" : "; the server sent " + alert)
             + (r.rejectedAfterFinished() ? " after this client's Finished." : ".");
       case CLIENT_CERTIFICATE_REJECTED:
         if (r.rejectedAfterFinished() && peer && alert != null && f.localChain != null) {
