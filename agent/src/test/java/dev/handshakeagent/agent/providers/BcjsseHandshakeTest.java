@@ -1,4 +1,4 @@
-package dev.handshakeagent.agent.provider;
+package dev.handshakeagent.agent.providers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.handshakeagent.agent.provider;
+package dev.handshakeagent.agent.providers;
 
 import dev.handshakeagent.agent.testing.TestPki;
 import java.io.IOException;
