@@ -1,6 +1,7 @@
 package dev.handshakeagent.agent.providers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,6 +100,9 @@ class PackagedAgentProvidersTest {
       // One established client root per provider library and API, and one failure each.
       List<String> shown = new ArrayList<>();
       for (OtlpReceiver.Received r : roots) {
+        // A diagnosis says nothing it does not know (no unknown lists, no missing alert's name).
+        String d = r.attr("handshake.diagnosis");
+        assertFalse(d != null && (d.contains("(unknown)") || d.contains("null")), d);
         String provider = r.attr("handshake.provider");
         String kind =
             provider
