@@ -1,5 +1,7 @@
 package dev.handshakeagent.agent.tracking;
 
+import java.util.ArrayList;
+
 /**
  * One timed step of a handshake on one thread: a message consumed or produced, or the trust
  * manager's chain validation. Frames nest the way the JDK nests the work (a TLS 1.3 server produces
@@ -71,6 +73,27 @@ public final class Frame {
     this.kind = kind;
     this.parent = parent;
     this.startNanos = startNanos;
+  }
+
+  /**
+   * Opens a frame of {@code r} (null: a frame no handshake owns, kept only for its exit) on the
+   * thread's {@code stack}, inside the innermost open frame of the same record.
+   */
+  static Frame push(ArrayList<Frame> stack, HandshakeRecord r, Object context, Kind kind) {
+    long now = System.nanoTime();
+    Frame parent = null;
+    if (r != null) {
+      for (int i = stack.size() - 1; i >= 0; i--) {
+        if (stack.get(i).record == r) {
+          parent = stack.get(i);
+          break;
+        }
+      }
+      r.frameOpened(now);
+    }
+    Frame f = new Frame(r, context, kind, parent, now);
+    stack.add(f);
+    return f;
   }
 
   public Kind kind() {

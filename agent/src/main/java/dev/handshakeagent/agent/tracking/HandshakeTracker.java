@@ -687,21 +687,7 @@ public final class HandshakeTracker implements HandshakeListener {
   }
 
   private Frame push(ThreadState state, Object context, HandshakeRecord r, Frame.Kind kind) {
-    ArrayList<Frame> stack = state.stack;
-    long now = System.nanoTime();
-    Frame parent = null;
-    if (r != null) {
-      for (int i = stack.size() - 1; i >= 0; i--) {
-        if (stack.get(i).record == r) {
-          parent = stack.get(i);
-          break;
-        }
-      }
-      r.frameOpened(now);
-    }
-    Frame f = new Frame(r, context, kind, parent, now);
-    stack.add(f);
-    return f;
+    return Frame.push(state.stack, r, context, kind);
   }
 
   /**

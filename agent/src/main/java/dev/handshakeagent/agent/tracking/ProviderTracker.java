@@ -244,22 +244,7 @@ public final class ProviderTracker implements ProviderListener {
   }
 
   private Frame push(Object connection, Frame.Kind kind) {
-    HandshakeRecord r = active(connection);
-    ArrayList<Frame> stack = stacks.get();
-    long now = System.nanoTime();
-    Frame parent = null;
-    if (r != null) {
-      for (int i = stack.size() - 1; i >= 0; i--) {
-        if (stack.get(i).record == r) {
-          parent = stack.get(i);
-          break;
-        }
-      }
-      r.frameOpened(now);
-    }
-    Frame f = new Frame(r, connection, kind, parent, now);
-    stack.add(f);
-    return f;
+    return Frame.push(stacks.get(), active(connection), connection, kind);
   }
 
   private Frame innermostFrame(HandshakeRecord r) {
