@@ -77,7 +77,7 @@ final class HandshakeMetrics {
     String server = r.isClient() ? HandshakeValues.serverAddress(r, f) : null;
     Attributes attributes =
         r.outcome() == HandshakeRecord.Outcome.SUCCEEDED
-            ? successAttributes(r.isClient(), f.protocol, f.cipherSuite, server)
+            ? successAttributes(r.isClient(), r.provider(), f.protocol, f.cipherSuite, server)
             : attributes(r, f, server);
     duration.record((r.endNanos() - r.startNanos()) / 1e9, attributes);
     X509Certificate local = leaf(f.localChain);
@@ -104,6 +104,7 @@ final class HandshakeMetrics {
   private Attributes attributes(HandshakeRecord r, HandshakeFacts f, String server) {
     AttributesBuilder a = Attributes.builder();
     a.put(HandshakeSemconv.ROLE, HandshakeValues.role(r));
+    a.put(HandshakeSemconv.PROVIDER, r.provider());
     if (f.protocol != null) {
       a.put(HandshakeSemconv.TLS_PROTOCOL_VERSION, HandshakeValues.version(f.protocol));
     }
@@ -126,14 +127,15 @@ final class HandshakeMetrics {
    * Bounded like the series themselves (servers past the cap share the {@code _OTHER} set).
    */
   private Attributes successAttributes(
-      boolean client, String protocol, String cipher, String server) {
-    SuccessKey key = new SuccessKey(client, protocol, cipher, server);
+      boolean client, String provider, String protocol, String cipher, String server) {
+    SuccessKey key = new SuccessKey(client, provider, protocol, cipher, server);
     Attributes known = successSets.get(key);
     if (known != null) {
       return known;
     }
     AttributesBuilder a = Attributes.builder();
     a.put(HandshakeSemconv.ROLE, client ? "client" : "server");
+    a.put(HandshakeSemconv.PROVIDER, provider);
     if (protocol != null) {
       a.put(HandshakeSemconv.TLS_PROTOCOL_VERSION, HandshakeValues.version(protocol));
     }
@@ -158,12 +160,14 @@ final class HandshakeMetrics {
 
   private static final class SuccessKey {
     final boolean client;
+    final String provider;
     final String protocol;
     final String cipher;
     final String server;
 
-    SuccessKey(boolean client, String protocol, String cipher, String server) {
+    SuccessKey(boolean client, String provider, String protocol, String cipher, String server) {
       this.client = client;
+      this.provider = provider;
       this.protocol = protocol;
       this.cipher = cipher;
       this.server = server;
@@ -176,6 +180,7 @@ final class HandshakeMetrics {
       }
       SuccessKey k = (SuccessKey) o;
       return client == k.client
+          && Objects.equals(provider, k.provider)
           && Objects.equals(protocol, k.protocol)
           && Objects.equals(cipher, k.cipher)
           && Objects.equals(server, k.server);
@@ -183,7 +188,7 @@ final class HandshakeMetrics {
 
     @Override
     public int hashCode() {
-      return Objects.hash(client, protocol, cipher, server);
+      return Objects.hash(client, provider, protocol, cipher, server);
     }
   }
 

@@ -93,6 +93,7 @@ class HandshakeMetricsTest {
       if ("client".equals(p.getAttributes().get(AttributeKey.stringKey("handshake.role")))) {
         assertEquals("localhost", p.getAttributes().get(SERVER));
       }
+      assertEquals("SunJSSE", p.getAttributes().get(AttributeKey.stringKey("handshake.provider")));
     }
     assertTrue(durations.get(0).getBoundaries().contains(0.001));
     assertTrue(durations.get(0).getBoundaries().contains(10.0));

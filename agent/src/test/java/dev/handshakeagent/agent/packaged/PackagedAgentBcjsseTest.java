@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.handshakeagent.agent.providers.BcjsseScenarios;
 import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,6 +88,18 @@ class PackagedAgentBcjsseTest {
                   "send finished",
                   "receive finished")),
           names.toString());
+      // Every BCJSSE handshake is counted, under its provider.
+      long counted = 0;
+      for (Metric m : receiver.metrics()) {
+        if (m.getName().equals("tls.handshake.duration")) {
+          counted = 0; // cumulative: the last export has the totals
+          for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
+            assertEquals("BCJSSE", OtlpReceiver.value(p.getAttributesList(), "handshake.provider"));
+            counted += p.getCount();
+          }
+        }
+      }
+      assertEquals(15, counted, "tls.handshake.duration points");
     }
   }
 
