@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
+import dev.handshakeagent.agent.providers.BcjsseLoopMain;
 import dev.handshakeagent.agent.testing.ChildJvm;
 import dev.handshakeagent.agent.testing.LoopMain;
 import dev.handshakeagent.agent.testing.OtlpReceiver;
@@ -47,6 +48,12 @@ class PackagedAgentAttachTest {
     final Path out;
 
     Service(String javaHome, String... jvmArgs) throws IOException {
+      this(javaHome, List.of(), LoopMain.class, jvmArgs);
+    }
+
+    /** {@code main} on the test class path plus {@code libraries}, with the stop file's name. */
+    Service(String javaHome, List<String> libraries, Class<?> main, String... jvmArgs)
+        throws IOException {
       stop = Files.createTempFile("loop-stop", "");
       Files.delete(stop);
       out = Files.createTempFile("loop-out", ".txt");
@@ -55,7 +62,7 @@ class PackagedAgentAttachTest {
                   javaHome,
                   List.of(jvmArgs),
                   Map.of(),
-                  ChildJvm.testMain(List.of(), LoopMain.class, stop.toString()))
+                  ChildJvm.testMain(libraries, main, stop.toString()))
               .redirectErrorStream(true);
       pb.redirectOutput(out.toFile());
       process = pb.start();
@@ -190,6 +197,54 @@ class PackagedAgentAttachTest {
         assertTrue(root.attr("tls.established") != null, root.toString());
         assertTrue(root.span.getEndTimeUnixNano() >= root.span.getStartTimeUnixNano());
       }
+    }
+  }
+
+  /**
+   * A service whose TLS runs in BCJSSE: its classes are loaded before the agent comes, so attaching
+   * hooks them by retransformation, and detaching gives them back their own bytecode.
+   */
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void attachAndDetachOnAServiceWhoseTlsRunsInBcjsse(String javaHome) throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver();
+        Service service =
+            new Service(
+                javaHome,
+                PackagedAgentBcjsseTest.bcJars(),
+                BcjsseLoopMain.class,
+                dynamicLoadingFlag(javaHome).toArray(new String[0]))) {
+      await("the service's first handshakes", () -> unchecked(service::results) >= 2);
+      String pid = String.valueOf(service.process.pid());
+      Command attach =
+          agentCommand(
+              javaHome,
+              "attach",
+              pid,
+              "otel.exporter.otlp.endpoint=" + receiver.endpoint(),
+              "otel.bsp.schedule.delay=100");
+      assertEquals(0, attach.exit(), attach.err());
+      await("BCJSSE roots after attach", () -> roots(receiver) >= 8);
+      List<OtlpReceiver.Received> spans = receiver.spans();
+      assertTrue(
+          spans.stream()
+              .filter(OtlpReceiver.Received::isRoot)
+              .allMatch(r -> "BCJSSE".equals(r.attr("handshake.provider"))),
+          spans.toString());
+      assertTrue(
+          spans.stream().anyMatch(s -> s.span.getName().equals("send client_hello")),
+          "phase spans of BCJSSE handshakes");
+
+      Command detach = agentCommand(javaHome, "detach", pid);
+      assertEquals(0, detach.exit(), detach.err());
+      long afterDetach = roots(receiver);
+      long resultsAtDetach = service.results();
+      await(
+          "more handshakes after detach", () -> unchecked(service::results) >= resultsAtDetach + 6);
+      assertEquals(afterDetach, roots(receiver), "no span after detach");
+      assertEquals(0, service.finish(), service.output());
+      assertTrue(
+          service.output().lines().noneMatch(l -> l.startsWith("UNEXPECTED")), service.output());
     }
   }
 
