@@ -107,6 +107,9 @@ public final class HandshakeRecord {
   private String abandonReason;
   private Object peerChain;
 
+  /** Only for providers whose session goes with the connection ({@link #keepChains}). */
+  private Object localChain;
+
   /** The first error a revocation check threw (a CertPathValidatorException, reason REVOKED...). */
   private Throwable revocationError;
 
@@ -498,6 +501,19 @@ public final class HandshakeRecord {
 
   synchronized Object peerChain() {
     return peerChain;
+  }
+
+  /** Both chains as the session gave them when the handshake ended (see {@link #localChain()}). */
+  synchronized void keepChains(Object local, Object peer) {
+    localChain = local;
+    if (peer != null) {
+      peerChain = peer;
+    }
+  }
+
+  /** The local chain kept at the end for a session that goes with its connection, or null. */
+  synchronized Object localChain() {
+    return localChain;
   }
 
   synchronized InetAddress socketPeerAddress() {

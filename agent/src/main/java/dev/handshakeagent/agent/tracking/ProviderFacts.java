@@ -1,6 +1,6 @@
 package dev.handshakeagent.agent.tracking;
 
-import dev.handshakeagent.agent.tracking.tcnative.NativeResumption;
+import dev.handshakeagent.agent.tracking.tcnative.BoringSslSessions;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -62,6 +62,13 @@ final class ProviderFacts {
         f.peerHost = s.getPeerHost();
       }
     }
+    // Kept at the end where the session goes with its connection: it may be gone by now.
+    if (f.localChain == null && r.localChain() instanceof Certificate[]) {
+      f.localChain = x509((Certificate[]) r.localChain());
+    }
+    if (f.peerChain == null && r.peerChain() instanceof Certificate[]) {
+      f.peerChain = x509((Certificate[]) r.peerChain());
+    }
     Object alert = r.alert();
     f.alertDescription = alert instanceof String ? (String) alert : null;
     if (r.engine) {
@@ -95,7 +102,7 @@ final class ProviderFacts {
       // BoringSSL keeps it in whole seconds: compared with the second the handshake started in
       // (two handshakes within one second then look new); Java providers keep milliseconds.
       long start =
-          NativeResumption.wholeSecondSessionTimes(r.provider())
+          BoringSslSessions.wholeSecondSessionTimes(r.provider())
               ? r.startEpochMillis - r.startEpochMillis % 1000
               : r.startEpochMillis;
       f.resumed = created > 0 && created < start;
@@ -103,7 +110,7 @@ final class ProviderFacts {
     if (!f.resumed
         && succeeded
         && r.client
-        && NativeResumption.validatesEveryFullClientHandshake(r.provider())) {
+        && BoringSslSessions.validatesEveryFullClientHandshake(r.provider())) {
       f.resumed = !hasPhase(r, Frame.Kind.VALIDATE_CHAIN);
     }
     f.applicationProtocol = succeeded ? r.applicationProtocol : null;

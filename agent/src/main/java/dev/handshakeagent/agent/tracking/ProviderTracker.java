@@ -1,6 +1,7 @@
 package dev.handshakeagent.agent.tracking;
 
 import dev.handshakeagent.agent.tracking.tcnative.BoringSslErrors;
+import dev.handshakeagent.agent.tracking.tcnative.BoringSslSessions;
 import dev.handshakeagent.bridge.ProviderListener;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -8,6 +9,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -32,9 +35,11 @@ import javax.net.ssl.SSLSocket;
  * <p>Runs on the application's threads: it stores references and timestamps, plus three getters of
  * the connection: {@code getNeedClientAuth}/{@code getWantClientAuth} (server side, at {@code
  * started}), {@code getApplicationProtocol} (at {@code finished}) and {@code getHandshakeSession}
- * (at {@code failed}). Hooks must therefore report these events on the thread running the
- * handshake, which already holds the connection's own lock where the provider has one. Owned by
- * {@link HandshakeTracker}, which sweeps and ends its records along with SunJSSE's.
+ * (at {@code failed}); and for BoringSSL sessions, which go with their connection, the session's
+ * certificate arrays at {@code finished} ({@link BoringSslSessions}). Hooks must therefore report
+ * these events on the thread running the handshake, which already holds the connection's own lock
+ * where the provider has one. Owned by {@link HandshakeTracker}, which sweeps and ends its records
+ * along with SunJSSE's.
  */
 public final class ProviderTracker implements ProviderListener {
 
@@ -173,6 +178,10 @@ public final class ProviderTracker implements ProviderListener {
       return;
     }
     r.applicationProtocol = ProviderFacts.applicationProtocol(r.transport.get());
+    if (session instanceof SSLSession
+        && BoringSslSessions.certificatesGoWithTheConnection(r.provider())) {
+      keepChains(r, (SSLSession) session);
+    }
     if (r.succeed(null, null, session, false, System.nanoTime())) {
       owner.ended(r);
     }
@@ -287,6 +296,24 @@ public final class ProviderTracker implements ProviderListener {
       // not available from this provider: the failure is recorded without it
     }
     return null;
+  }
+
+  /**
+   * The session's chains, read while the connection is open: a BoringSSL session read later on the
+   * agent's thread may already be gone with its connection (an application that closes at once).
+   */
+  private static void keepChains(HandshakeRecord r, SSLSession session) {
+    Object peer = null;
+    try {
+      peer = session.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException | RuntimeException e) {
+      // the peer sent none
+    }
+    try {
+      r.keepChains(session.getLocalCertificates(), peer);
+    } catch (RuntimeException e) {
+      // read later from the session, as for other providers
+    }
   }
 
   /** {@code required}, {@code requested} or {@code none}: what a server asks of its clients. */

@@ -258,6 +258,8 @@ class PackagedAgentProvidersTest {
             assertEquals("localhost", c.attr("server.address"), s.line);
             // The engine socket's events name the socket (its engine is an alias).
             assertEquals("SSLSocket", c.attr("handshake.api"), s.line);
+            // HttpsURLConnection closes at once: the certificates were kept at the end.
+            assertEquals("CN=localhost,O=handshake-agent", c.attr("tls.server.subject"), s.line);
           }
           List<OtlpReceiver.Received> byTime = byStart(s.clients);
           assertEquals("false", byTime.get(0).attr("tls.resumed"), s.line);
@@ -301,6 +303,9 @@ class PackagedAgentProvidersTest {
         }
         assertEquals("SSLEngine", r.attr("handshake.api"), line + " " + r);
         assertNotNull(r.attr("tls.cipher"), line + " " + r);
+        // Every established root shows the server's certificate, even when the application
+        // closed the connection before the agent's thread read the session.
+        assertNotNull(r.attr("tls.server.subject"), line + " " + r);
         // What the application saw; gRPC's calls do not say, its roots must still have one.
         assertTrue(
             line.contains("OK " + tlsVersion(r))
